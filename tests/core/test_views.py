@@ -1,0 +1,99 @@
+"""Core pages with the three personas: owner, colleague of another commune, anonymous."""
+
+import pytest
+from django.test import Client
+
+from tests.conftest import World
+from treem.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_vietnamese() -> None:
+    res = Client().get("/dang-nhap/")
+    assert res.status_code == 200
+    body = res.content.decode()
+    assert "Đăng nhập TreEm" in body and 'lang="vi"' in body
+
+
+def test_anonymous_is_redirected_to_login(world: World) -> None:
+    for url in ["/", "/he-thong/dia-ban/13891/", "/he-thong/nhat-ky/", "/he-thong/nguoi-dung/"]:
+        res = Client().get(url)
+        assert res.status_code == 302 and res.url.startswith("/dang-nhap/"), url
+
+
+def test_dashboard_shows_the_users_commune(world: World, client_for) -> None:
+    res = client_for(world.officer).get("/")
+    body = res.content.decode()
+    assert res.status_code == 200
+    assert "Tổng quan" in body and "Xã Nghĩa Hưng" in body
+    assert "Thôn, tổ dân phố" in body
+
+
+def test_area_page_owner_ok_other_commune_404(world: World, client_for) -> None:
+    url = f"/he-thong/dia-ban/{world.commune.key}/"
+    assert client_for(world.officer).get(url).status_code == 200
+    assert client_for(world.other_officer).get(url).status_code == 404
+    assert (
+        client_for(world.other_officer)
+        .post(f"/he-thong/dia-ban/{world.commune.key}/thon/", {"name": "Lạ", "kind": "village"})
+        .status_code
+        == 404
+    )
+
+
+def test_officer_bulk_adds_villages_from_pasted_text(world: World, client_for) -> None:
+    client = client_for(world.officer)
+    res = client.post(
+        f"/he-thong/dia-ban/{world.commune.key}/thon-hang-loat/",
+        {"names": "Đông Cường\nTây Sơn", "kind": "village"},
+        follow=True,
+    )
+    assert "Đã thêm 2 thôn." in res.content.decode()
+    assert "Thôn Tây Sơn" in res.content.decode()
+
+
+def test_user_management_is_scoped(world: World, client_for) -> None:
+    owner = client_for(world.officer)
+    assert owner.get("/he-thong/nguoi-dung/").status_code == 200
+    assert owner.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 200
+    colleague = client_for(world.other_officer)
+    assert colleague.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 404
+    assert client_for(world.collaborator).get("/he-thong/nguoi-dung/").status_code == 404
+
+
+def test_audit_page_filters_and_scopes(world: World, client_for) -> None:
+    from treem.core.services import village_create
+
+    village_create(actor=world.officer, commune=world.commune, name="Trung Thành")
+    village_create(actor=world.other_officer, commune=world.other_commune, name="Bình Hải")
+    body = client_for(world.leader).get("/he-thong/nhat-ky/?action=area").content.decode()
+    assert "Trung Thành" in body and "Bình Hải" not in body
+    assert client_for(world.collaborator).get("/he-thong/nhat-ky/").status_code == 404
+    assert AuditLog.objects.filter(action="area.create").count() == 2
+
+
+def test_province_officer_switches_to_a_commune_in_scope_only(world: World, client_for) -> None:
+    client = client_for(world.province_officer)
+    home = client.get("/").content.decode()
+    assert "Xem địa bàn" in home and "Xã Rạng Đông" in home
+    client.post("/chon-dia-ban/", {"area": world.other_commune.key})
+    assert "Tổng quan · Xã Rạng Đông" in client.get("/").content.decode()
+    officer = client_for(world.officer)
+    assert officer.post("/chon-dia-ban/", {"area": world.other_commune.key}).status_code == 404
+
+
+def test_english_is_a_second_locale(world: World, client_for) -> None:
+    client = client_for(world.officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert "Dashboard" in body
+
+
+def test_login_is_throttled_after_repeated_failures(world: World) -> None:
+    client = Client()
+    for _ in range(5):
+        client.post("/dang-nhap/", {"username": "canbo", "password": "sai-mat-khau"})
+    res = client.post("/dang-nhap/", {"username": "canbo", "password": "sai-mat-khau"})
+    assert res.status_code == 429
+    assert "Tạm khóa đăng nhập" in res.content.decode()

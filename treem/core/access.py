@@ -1,0 +1,184 @@
+"""The one door for scoped access.
+
+Every read of personal data goes through `scoped()` (or `get_scoped_or_404()`),
+which keeps the rows whose area lies in the subtree of one of the user's
+memberships holding the needed capability. Outside scope looks exactly like
+missing: 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from treem.core.models import Area, Membership
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Cap:
+    """Capability names held by roles (see the `Role` rows seeded by migration)."""
+
+    ALL = "*"
+    AREAS_VIEW = "areas.view"
+    AREAS_EDIT = "areas.edit"  # villages and agencies
+    USERS_MANAGE = "users.manage"
+    AUDIT_VIEW = "audit.view"
+    REGISTRY_VIEW = "registry.view"
+    REGISTRY_CREATE = "registry.create"
+    REGISTRY_EDIT = "registry.edit"
+    CASES_INTAKE = "cases.intake"
+    CASES_VIEW = "cases.view"
+    CASES_EDIT = "cases.edit"
+    CASES_APPROVE = "cases.approve"
+    CASES_REPORTER = "cases.reporter"
+    PLANS_VIEW = "plans.view"
+    PLANS_EDIT = "plans.edit"
+    PLANS_APPROVE = "plans.approve"
+    PLANS_PROGRESS = "plans.progress"
+    REPORTS_VIEW = "reports.view"
+    REPORTS_EDIT = "reports.edit"
+    REPORTS_APPROVE = "reports.approve"
+    REPORTS_UNIT = "reports.unit"
+    PROGRAMS_VIEW = "programs.view"
+    PROGRAMS_EDIT = "programs.edit"
+
+
+@dataclass(frozen=True)
+class Grant:
+    area_id: int
+    path: str
+    level: int
+    role: str
+    capabilities: frozenset[str]
+    agency_id: int | None
+    # Subtrees of same-level predecessors (pre-2025 data). A dissolved district is a
+    # predecessor of every commune its communes became, so it never widens a scope.
+    extra_paths: tuple[str, ...]
+
+    def allows(self, capability: str) -> bool:
+        return Cap.ALL in self.capabilities or capability in self.capabilities
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path, *self.extra_paths)
+
+
+def grants(user: Any) -> list[Grant]:
+    """The user's active memberships, loaded once per user object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_treem_grants", None)
+    if cached is not None:
+        return cached
+    memberships = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("area", "role")
+        .prefetch_related("area__predecessors")
+    )
+    result = [
+        Grant(
+            area_id=m.area_id,
+            path=m.area.path,
+            level=m.area.level,
+            role=m.role.slug,
+            capabilities=frozenset(m.role.capabilities),
+            agency_id=m.agency_id,
+            extra_paths=tuple(p.path for p in m.area.predecessors.all() if p.level == m.area.level),
+        )
+        for m in memberships
+    ]
+    user._treem_grants = result
+    return result
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, "_treem_grants"):
+        del user._treem_grants
+
+
+def is_system_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or any(
+        g.role == "admin" for g in grants(user)
+    )
+
+
+def has_capability(user: Any, capability: str, area: Area | None = None) -> bool:
+    """Does the user hold `capability` anywhere (or over `area`, when given)?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_system_admin(user):
+        return True
+    for g in grants(user):
+        if not g.allows(capability):
+            continue
+        if area is None or any(area.path.startswith(p) for p in g.paths):
+            return True
+    return False
+
+
+def scope_paths(user: Any, capability: str) -> list[str] | None:
+    """Area path prefixes the user may see with `capability`; None means everything."""
+    if is_system_admin(user):
+        return None
+    return sorted({p for g in grants(user) if g.allows(capability) for p in g.paths})
+
+
+def scope_q(user: Any, capability: str, field: str = "area") -> Q:
+    """A Q that keeps rows whose `field` (an Area FK, or "" for Area itself) is in scope."""
+    paths = scope_paths(user, capability)
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(lambda a, b: a | b, (Q(**{lookup: p}) for p in _minimal(paths)))
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop paths already covered by a shorter prefix."""
+    kept: list[str] = []
+    for p in sorted(paths):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def scoped(
+    qs: models.QuerySet[M], user: Any, capability: str, field: str = "area"
+) -> models.QuerySet[M]:
+    return qs.filter(scope_q(user, capability, field))
+
+
+def get_scoped_or_404(
+    qs: models.QuerySet[M], user: Any, capability: str, field: str = "area", **lookup: Any
+) -> M:
+    try:
+        return scoped(qs, user, capability, field).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def area_in_scope_or_404(user: Any, capability: str, area: Area) -> Area:
+    if not has_capability(user, capability, area):
+        raise Http404
+    return area
+
+
+def primary_area(user: Any) -> Area | None:
+    """The area a user works in by default (their first membership's area)."""
+    g = grants(user)
+    if not g:
+        return None
+    return Area.objects.filter(pk=g[0].area_id).first()
+
+
+def user_agency_ids(user: Any) -> set[int]:
+    return {g.agency_id for g in grants(user) if g.agency_id is not None}

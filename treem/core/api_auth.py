@@ -1,0 +1,46 @@
+"""API authentication: hashed, revocable bearer tokens, or the browser session."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from treem.core.models import ApiToken
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class BearerOrSession(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return super().__call__(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Session-authenticated writes still need the CSRF token.
+            if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request):
+                return None
+            return user
+        return None
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            api_token = ApiToken.objects.select_related("user").get(
+                key_hash=hash_token(token), revoked_at__isnull=True
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        return api_token.user

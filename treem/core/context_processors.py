@@ -1,0 +1,50 @@
+"""Navigation by role, and the area the user is working in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from treem.core.access import Cap, has_capability, is_system_admin
+from treem.core.current import current_area
+
+# (url name, label, capability or None for any signed-in user)
+NAV: list[tuple[str, Any, str | None]] = [
+    ("home", _("Tổng quan"), None),
+    ("registry:child_list", _("Trẻ em"), Cap.REGISTRY_VIEW),
+    ("cases:case_list", _("Vụ việc"), Cap.CASES_VIEW),
+    ("cases:intake", _("Báo tin xâm hại"), Cap.CASES_INTAKE),
+    ("plans:plan_list", _("Kế hoạch"), Cap.PLANS_VIEW),
+    ("reports:report_list", _("Báo cáo"), Cap.REPORTS_VIEW),
+    ("programs:index", _("Chương trình"), Cap.PROGRAMS_VIEW),
+    ("core:area_detail", _("Địa bàn, đơn vị"), Cap.AREAS_VIEW),
+    ("core:user_list", _("Người dùng"), Cap.USERS_MANAGE),
+    ("core:audit_list", _("Nhật ký"), Cap.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for name, label, cap in NAV:
+        if cap is not None and not has_capability(user, cap):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {"url": url, "label": label, "active": request.path.startswith(url) and url != "/"}
+        )
+    if items and request.path == "/":
+        items[0]["active"] = True
+    return {
+        "nav_items": items,
+        "current_area": current_area(request),
+        "is_system_admin": is_system_admin(user),
+    }

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from treem.core.models import VILLAGE_KINDS, Agency, AgencyKind, Area, AreaKind, Role
+
+VILLAGE_KIND_CHOICES = [(k.value, k.label) for k in VILLAGE_KINDS]
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "inactive": _("Tài khoản này đã bị khóa."),
+    }
+
+
+class VillageForm(forms.Form):
+    name = forms.CharField(label=_("Tên thôn, tổ dân phố"), max_length=150)
+    kind = forms.ChoiceField(
+        label=_("Loại"), choices=VILLAGE_KIND_CHOICES, initial=AreaKind.VILLAGE
+    )
+
+
+class VillageBulkForm(forms.Form):
+    names = forms.CharField(
+        label=_("Dán danh sách tên (mỗi dòng một thôn)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại"), choices=VILLAGE_KIND_CHOICES, initial=AreaKind.VILLAGE
+    )
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=200)
+    kind = forms.ChoiceField(label=_("Loại đơn vị"), choices=AgencyKind.choices)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    password = forms.CharField(label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput)
+    role = forms.ModelChoiceField(label=_("Vai trò"), queryset=Role.objects.none())
+    area = forms.ModelChoiceField(label=_("Địa bàn"), queryset=Area.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Đơn vị (với đầu mối đơn vị)"), queryset=Agency.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, roles: Any, areas: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Người thực hiện"), required=False)
+    action = forms.CharField(label=_("Thao tác"), required=False)
+    date_from = forms.DateField(label=_("Từ ngày"), required=False)
+    date_to = forms.DateField(label=_("Đến ngày"), required=False)

@@ -1,0 +1,35 @@
+"""List answers: `{"items": [...], "count": N}` with `page` and `page_size` (up to 500)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Schema
+from ninja.errors import HttpError
+
+MAX_PAGE_SIZE = 500
+
+
+class PageParams(Schema):
+    page: int = 1
+    page_size: int = 50
+
+
+def paginate(
+    qs: QuerySet[Any] | list[Any],
+    page: int,
+    page_size: int,
+    serialize: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    if page < 1:
+        raise HttpError(422, "Tham số page phải từ 1 trở lên.")
+    if page_size < 1 or page_size > MAX_PAGE_SIZE:
+        raise HttpError(422, f"Tham số page_size phải từ 1 đến {MAX_PAGE_SIZE}.")
+    count = qs.count() if isinstance(qs, QuerySet) else len(qs)
+    start = (page - 1) * page_size
+    items = list(qs[start : start + page_size])
+    if serialize is not None:
+        items = [serialize(i) for i in items]
+    return {"items": items, "count": count}
