@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path  # noqa: F401
+
+from treem.registry.urls_io import urlpatterns as io_urlpatterns
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []
+urlpatterns += io_urlpatterns
