@@ -1,0 +1,555 @@
+"""The child registry: children, caregivers, special circumstances, support received.
+
+Other apps code against these names (see the issue's data model). Rows written in
+bulk (import, demo) must call `Child.set_derived()` first so the search and sort
+columns are filled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from treem.core.models import Area, AreaOwned
+from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
+
+ADULT_AGE = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 16
+
+
+class Ethnicity(models.Model):
+    """The 54 official ethnic groups (codes of Quyết định 121-TCTK/PPCĐ), seeded as data."""
+
+    code = models.CharField(_("mã dân tộc"), max_length=2, unique=True)
+    name = models.CharField(_("tên dân tộc"), max_length=60)
+    name_folded = models.CharField(max_length=60, default="", db_index=True)
+
+    class Meta:
+        verbose_name = _("dân tộc")
+        verbose_name_plural = _("dân tộc")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Ngày/tháng/năm")
+    MONTH = "month", _("Tháng/năm")
+    YEAR = "year", _("Chỉ năm sinh")
+
+
+class Poverty(models.TextChoices):
+    NONE = "none", _("Không")
+    POOR = "poor", _("Hộ nghèo")
+    NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+
+
+class Schooling(models.TextChoices):
+    NOT_YET = "not_yet", _("Chưa đi học")
+    NURSERY = "nursery", _("Nhà trẻ")
+    KINDERGARTEN = "kindergarten", _("Mẫu giáo")
+    PRIMARY = "primary", _("Tiểu học")
+    LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
+    UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
+    OUT_OF_SCHOOL = "out_of_school", _("Không đi học")
+    DROPPED_OUT = "dropped_out", _("Bỏ học")
+
+
+class DisabilityLevel(models.TextChoices):
+    NONE = "", _("Không")
+    ESPECIALLY_SEVERE = "especially_severe", _("Đặc biệt nặng")
+    SEVERE = "severe", _("Nặng")
+    MILD = "mild", _("Nhẹ")
+
+
+class ChildStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang theo dõi")
+    ARCHIVED = "archived", _("Đã đủ 16 tuổi (lưu trữ)")
+    MOVED = "moved", _("Đã chuyển đi")
+    DIED = "died", _("Đã chết")
+
+
+class AgeGroup(models.TextChoices):
+    A0_3 = "0_3", _("Dưới 3 tuổi")
+    A3_6 = "3_6", _("Từ 3 đến dưới 6 tuổi")
+    A6_11 = "6_11", _("Từ 6 đến dưới 11 tuổi")
+    A11_16 = "11_16", _("Từ 11 đến dưới 16 tuổi")
+
+
+# (slug, lower bound inclusive, upper bound exclusive) in years
+AGE_GROUP_BOUNDS: dict[str, tuple[int, int]] = {
+    "0_3": (0, 3),
+    "3_6": (3, 6),
+    "6_11": (6, 11),
+    "11_16": (11, 16),
+}
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (29 Feb -> 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_on(birth_date: dt.date | None, on: dt.date) -> int | None:
+    if birth_date is None:
+        return None
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def age_group_of(age: int | None) -> str:
+    if age is None:
+        return ""
+    for slug, (low, high) in AGE_GROUP_BOUNDS.items():
+        if low <= age < high:
+            return slug
+    return ""
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def not_merged(self) -> ChildQuerySet:
+        return self.filter(merged_into__isnull=True)
+
+    def active(self, on: dt.date | None = None) -> ChildQuerySet:
+        """Children counted as children today: active status, not merged, under 16.
+
+        A child with no date of birth stays counted (the data-quality page lists them).
+        """
+        on = on or dt.date.today()
+        adult_born_by = years_before(on, ADULT_AGE)
+        return self.filter(status=ChildStatus.ACTIVE, merged_into__isnull=True).filter(
+            Q(birth_date__isnull=True) | Q(birth_date__gt=adult_born_by)
+        )
+
+    def in_age_group(self, slug: str, on: dt.date | None = None) -> ChildQuerySet:
+        on = on or dt.date.today()
+        low, high = AGE_GROUP_BOUNDS[slug]
+        # age >= low  <=> born on or before (on - low years)
+        # age < high  <=> born after (on - high years)
+        return self.filter(
+            birth_date__lte=years_before(on, low), birth_date__gt=years_before(on, high)
+        )
+
+
+class Child(AreaOwned):
+    """A child. `area` is the residence (the village when known, else the commune)."""
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="registry_children", verbose_name=_("nơi ở")
+    )
+    commune = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã, phường")
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    name_folded = models.CharField(max_length=150, default="", blank=True)
+    name_tokens = models.CharField(max_length=150, default="", blank=True)
+    name_sort = models.CharField(max_length=320, default="", blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_date_precision = models.CharField(
+        _("độ chính xác ngày sinh"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices, blank=True)
+    ethnicity = models.ForeignKey(
+        Ethnicity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dân tộc"),
+    )
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True)
+    # None: no number; True: passes the Thông tư 07/2016 checks; False: malformed/inconsistent
+    id_number_valid = models.BooleanField(null=True, blank=True, editable=False)
+    birth_registration_place = models.CharField(
+        _("nơi đăng ký khai sinh"), max_length=200, blank=True
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    household_head = models.CharField(_("chủ hộ"), max_length=150, blank=True)
+    poverty = models.CharField(
+        _("hộ nghèo, cận nghèo"), max_length=10, choices=Poverty.choices, default=Poverty.NONE
+    )
+    health_insurance_number = models.CharField(_("số thẻ BHYT"), max_length=20, blank=True)
+    schooling = models.CharField(
+        _("tình trạng học tập"), max_length=20, choices=Schooling.choices, blank=True
+    )
+    disability_type = models.CharField(_("dạng khuyết tật"), max_length=100, blank=True)
+    disability_level = models.CharField(
+        _("mức độ khuyết tật"), max_length=20, choices=DisabilityLevel.choices, blank=True
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ChildStatus.choices, default=ChildStatus.ACTIVE
+    )
+    status_date = models.DateField(_("ngày thay đổi trạng thái"), null=True, blank=True)
+    death_cause = models.CharField(_("nguyên nhân chết"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("đã gộp vào"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trẻ em")
+        verbose_name_plural = _("trẻ em")
+        ordering = ["name_sort", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(id_number__isnull=False),
+                name="child_unique_id_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["", "male", "female"]), name="child_sex_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commune", "status"], name="child_commune_status_idx"),
+            models.Index(fields=["area", "status"], name="child_area_status_idx"),
+            models.Index(fields=["name_sort", "id"], name="child_name_sort_idx"),
+            models.Index(fields=["name_folded"], name="child_name_folded_idx"),
+            models.Index(fields=["name_tokens"], name="child_name_tokens_idx"),
+            models.Index(fields=["birth_date"], name="child_birth_date_idx"),
+            models.Index(fields=["merged_into"], name="child_merged_into_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or f"#{self.pk}"
+
+    def set_derived(self) -> None:
+        """Fill the search/sort columns and the ID-number flag from the stored values."""
+        self.full_name = clean(self.full_name)
+        self.name_folded = fold(self.full_name)
+        self.name_tokens = fold_tokens_sorted(self.full_name)
+        words = self.full_name.split(" ") if self.full_name else []
+        given = words[-1] if words else ""
+        rest = " ".join(words[:-1])
+        self.name_sort = (collation_string(given) + " " + collation_string(rest))[:320]
+        self.id_number = clean(self.id_number) or None
+        self.id_number_valid = None if not self.id_number else not id_number_problems(self)
+
+    def age_on(self, on: dt.date | None = None) -> int | None:
+        return age_on(self.birth_date, on or dt.date.today())
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on()
+
+    @property
+    def age_group(self) -> str:
+        return age_group_of(self.age)
+
+    @property
+    def village(self) -> Area | None:
+        return self.area if self.area_id != self.commune_id else None
+
+    @property
+    def is_counted(self) -> bool:
+        """Counted as a child today (the same rule as `Child.objects.active()`)."""
+        if self.status != ChildStatus.ACTIVE or self.merged_into_id:
+            return False
+        age = self.age
+        return age is None or age < ADULT_AGE
+
+    def birth_date_display(self) -> str:
+        if not self.birth_date:
+            return ""
+        if self.birth_date_precision == DatePrecision.YEAR:
+            return f"{self.birth_date:%Y}"
+        if self.birth_date_precision == DatePrecision.MONTH:
+            return f"{self.birth_date:%m/%Y}"
+        return f"{self.birth_date:%d/%m/%Y}"
+
+
+def id_number_problems(child: Child) -> list[str]:
+    """Vietnamese messages for the child's ID number (empty when fine or absent)."""
+    number = child.id_number
+    if not number:
+        return []
+    try:
+        from treem.registry.idnumber import check_id_number  # the I/O engineer's module
+    except ImportError:  # pragma: no cover - until the module lands
+        if len(number) != 12 or not number.isdigit():
+            return [str(_("Số định danh phải gồm đúng 12 chữ số."))]
+        return []
+    year = child.birth_date.year if child.birth_date else None
+    return list(check_id_number(number, child.sex or None, year))
+
+
+class CaregiverRelation(models.TextChoices):
+    FATHER = "father", _("Cha")
+    MOTHER = "mother", _("Mẹ")
+    GUARDIAN = "guardian", _("Người giám hộ")
+    OTHER = "other", _("Người chăm sóc khác")
+
+
+class CaregiverStatus(models.TextChoices):
+    LIVING = "living", _("Còn sống")
+    DEAD = "dead", _("Đã chết")
+    MISSING = "missing", _("Mất tích")
+    IN_PRISON = "in_prison", _("Đang chấp hành án phạt tù")
+    ABROAD = "abroad", _("Đi làm ăn xa, ở nước ngoài")
+
+
+class Caregiver(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="caregivers")
+    relation = models.CharField(
+        _("quan hệ với trẻ"), max_length=10, choices=CaregiverRelation.choices
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    name_folded = models.CharField(max_length=150, default="", blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    id_number = models.CharField(_("số định danh"), max_length=12, blank=True)
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=10,
+        choices=CaregiverStatus.choices,
+        default=CaregiverStatus.LIVING,
+    )
+    # Removed by mistake-correction: kept, hidden (never hard-deleted)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("người chăm sóc")
+        verbose_name_plural = _("người chăm sóc")
+        ordering = ["child", "relation", "id"]
+        indexes = [
+            models.Index(fields=["name_folded"], name="caregiver_name_folded_idx"),
+            models.Index(fields=["child", "relation"], name="caregiver_child_relation_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()}: {self.full_name}"
+
+    def set_derived(self) -> None:
+        self.full_name = clean(self.full_name)
+        self.name_folded = fold(self.full_name)
+
+
+class CircumstanceKind(models.TextChoices):
+    SPECIAL = "special", _("Hoàn cảnh đặc biệt")
+    AT_RISK = "at_risk", _("Nguy cơ rơi vào hoàn cảnh đặc biệt")
+    OTHER = "other", _("Hoàn cảnh khác")
+
+
+class SpecialGroup(models.TextChoices):
+    """Luật Trẻ em 2016, Điều 10.1 (the slug is the article's letter; "dd" is đ)."""
+
+    A = "a", _("a) Trẻ em mồ côi cả cha và mẹ")
+    B = "b", _("b) Trẻ em bị bỏ rơi")
+    C = "c", _("c) Trẻ em không nơi nương tựa")
+    D = "d", _("d) Trẻ em khuyết tật")
+    DD = "dd", _("đ) Trẻ em nhiễm HIV/AIDS")
+    E = "e", _("e) Trẻ em vi phạm pháp luật")
+    G = "g", _("g) Trẻ em nghiện ma túy")
+    H = "h", _("h) Trẻ em phải bỏ học kiếm sống chưa hoàn thành phổ cập giáo dục THCS")
+    I = "i", _("i) Trẻ em bị tổn hại nghiêm trọng về thể chất và tinh thần do bị bạo lực")  # noqa: E741
+    K = "k", _("k) Trẻ em bị bóc lột")
+    L = "l", _("l) Trẻ em bị xâm hại tình dục")
+    M = "m", _("m) Trẻ em bị mua bán")
+    N = (
+        "n",
+        _(
+            "n) Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, cận nghèo"
+        ),
+    )
+    O = (
+        "o",
+        _(
+            "o) Trẻ em di cư, lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người chăm sóc"
+        ),
+    )  # noqa: E741
+
+
+class AtRiskGroup(models.TextChoices):
+    """Common "at risk" flags (free slugs are allowed; these are the usual ones)."""
+
+    PARENT_ABSENT = "parent_absent", _("Cha, mẹ đi làm ăn xa, sống với ông bà, người thân")
+    SINGLE_PARENT = "single_parent", _("Mồ côi cha hoặc mẹ")
+    PARENT_IN_PRISON = "parent_in_prison", _("Cha hoặc mẹ đang chấp hành án phạt tù")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Gia đình có bạo lực")
+    PARENT_DRUGS = "parent_drugs", _("Cha, mẹ nghiện ma túy")
+    POOR_HOUSEHOLD = "poor_household", _("Hộ nghèo, có nguy cơ bỏ học")
+    DROWNING = "drowning", _("Nguy cơ đuối nước")
+    OTHER = "other", _("Nguy cơ khác")
+
+
+# Decree 56/2017 sub-types, by group (slug -> label); groups without sub-types are absent.
+SUBTYPES: dict[str, list[tuple[str, Any]]] = {
+    "a": [
+        ("both_dead", _("Cả cha và mẹ đều chết")),
+        ("one_dead_other_missing", _("Cha hoặc mẹ chết, người kia mất tích hoặc không xác định")),
+    ],
+    "c": [
+        ("parents_in_prison", _("Cha mẹ đang chấp hành án phạt tù")),
+        ("parents_missing", _("Cha mẹ mất tích")),
+        ("parents_unable", _("Cha mẹ mất năng lực hành vi dân sự")),
+        ("other", _("Trường hợp khác")),
+    ],
+    "d": [
+        ("especially_severe", _("Khuyết tật đặc biệt nặng")),
+        ("severe", _("Khuyết tật nặng")),
+        ("mild", _("Khuyết tật nhẹ")),
+    ],
+    "l": [
+        ("rape", _("Hiếp dâm")),
+        ("coerced_sex", _("Cưỡng dâm")),
+        ("sexual_intercourse", _("Giao cấu")),
+        ("molestation", _("Dâm ô")),
+        ("prostitution_pornography", _("Mại dâm, khiêu dâm")),
+    ],
+    "k": [
+        ("labour", _("Lao động trái quy định")),
+        ("other", _("Hình thức bóc lột khác")),
+    ],
+}
+
+
+class ChildCircumstance(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="circumstances")
+    kind = models.CharField(_("loại"), max_length=10, choices=CircumstanceKind.choices)
+    group = models.CharField(_("nhóm"), max_length=40)
+    subtype = models.CharField(_("phân loại"), max_length=40, blank=True)
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xác minh"),
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hoàn cảnh của trẻ")
+        verbose_name_plural = _("hoàn cảnh của trẻ")
+        ordering = ["child", "kind", "group", "-start_date"]
+        indexes = [
+            models.Index(fields=["kind", "group", "end_date"], name="circ_kind_group_end_idx"),
+            models.Index(fields=["child", "kind"], name="circ_child_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.group}"
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.end_date is None or self.end_date >= dt.date.today()
+
+    def group_label(self) -> str:
+        if self.kind == CircumstanceKind.SPECIAL:
+            return str(dict(SpecialGroup.choices).get(self.group, self.group))
+        if self.kind == CircumstanceKind.AT_RISK:
+            return str(dict(AtRiskGroup.choices).get(self.group, self.group))
+        return self.group
+
+    def subtype_label(self) -> str:
+        return str(dict(SUBTYPES.get(self.group, [])).get(self.subtype, self.subtype))
+
+
+class SupportKind(models.TextChoices):
+    MONTHLY_ALLOWANCE = "monthly_allowance", _("Trợ cấp xã hội hằng tháng")
+    HEALTH_INSURANCE = "health_insurance", _("Bảo hiểm y tế")
+    EDUCATION = "education", _("Hỗ trợ giáo dục")
+    MEDICAL = "medical", _("Chăm sóc y tế")
+    REHABILITATION = "rehabilitation", _("Phẫu thuật chỉnh hình, phục hồi chức năng")
+    COUNSELLING = "counselling", _("Tư vấn, trị liệu tâm lý")
+    LEGAL_AID = "legal_aid", _("Trợ giúp pháp lý")
+    GIFT = "gift", _("Quà tặng, học bổng")
+    ALTERNATIVE_CARE = "alternative_care", _("Chăm sóc thay thế")
+    OTHER = "other", _("Khác")
+
+
+class SupportSource(models.TextChoices):
+    STATE_BUDGET = "state_budget", _("Ngân sách nhà nước")
+    CHILD_FUND = "child_fund", _("Quỹ Bảo trợ trẻ em")
+    BUSINESS = "business", _("Doanh nghiệp")
+    INDIVIDUAL = "individual", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+class Support(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="supports")
+    kind = models.CharField(_("hình thức trợ giúp"), max_length=20, choices=SupportKind.choices)
+    date = models.DateField(_("ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("số tiền (đồng)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    source = models.CharField(_("nguồn"), max_length=20, choices=SupportSource.choices, blank=True)
+    provider = models.CharField(_("đơn vị, người hỗ trợ"), max_length=200, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trợ giúp")
+        verbose_name_plural = _("trợ giúp")
+        ordering = ["child", "-date", "-id"]
+        indexes = [
+            models.Index(fields=["child", "date"], name="support_child_date_idx"),
+            models.Index(fields=["kind", "date"], name="support_kind_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date}"
+
+
+class ChildMove(models.Model):
+    """A change of residence commune/village (the record travels with its history)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="moves")
+    from_commune = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    from_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    to_commune = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    to_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("ngày chuyển"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chuyển nơi ở")
+        verbose_name_plural = _("chuyển nơi ở")
+        ordering = ["child", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.child_id}: {self.from_commune_id} -> {self.to_commune_id}"
