@@ -471,12 +471,12 @@ class PlanExtractor:
             found: list[tuple[str, str]] = []
             for m in re.finditer(
                 rf"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+"
-                rf"{LEVEL_RE}(?=\s|$)\s*((?:[A-ZĐÀ-Ỹ0-9][^\s,.;:()<]*\s?){{0,5}})",
+                rf"{LEVEL_RE}(?=\s|$)",
                 text,
                 re.IGNORECASE,
             ):
                 level = m.group(1).lower()
-                name = _clean_name(m.group(2))
+                name = _clean_name(text[m.end() : m.end() + 80])
                 found.append((level, name))
             if lowest and found:
                 found.sort(key=lambda x: LEVEL_RANK.get(x[0], 3))
@@ -545,7 +545,9 @@ class PlanExtractor:
         own = (own_number or "").replace(" ", "")
         out: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for text in self.texts[self._body_start() : self.end_index]:
+        # From the title paragraph on: a wrapped title can carry the preamble with it.
+        start = max(self._title_paragraph()[0], 0)
+        for text in self.texts[start : self.end_index]:
             for m in REF_RE.finditer(text):
                 if m.group(1):
                     number = (m.group(1) + m.group(2)).replace(" ", "")
@@ -725,10 +727,13 @@ class PlanExtractor:
         else:
 
             def is_entry(it: Item) -> bool:
+                m = re.match(r"^([^:.;]{3,120}):", it.text)
                 return (
                     it.kind in ("bullet", "text")
-                    and bool(re.match(r"^[^:.;]{3,120}:", it.text))
-                    and starts_with_unit(cap(re.sub(r"^(?:Đề nghị|Giao)\s+", "", it.text)))
+                    and m is not None
+                    and len(m.group(1).split()) <= 14
+                    and cap(m.group(1))[:1].isupper()
+                    and not re.search(r"thời gian|báo cáo", m.group(1), re.IGNORECASE)
                 )
 
         out: list[dict[str, Any]] = []
@@ -812,11 +817,14 @@ class _Task:
         }
 
 
+NAME_STOP = {"SỐ", "SỐ:", "TM.", "KT.", "K/T", "T/M", "ỦY", "UỶ", "UBND", "CỘNG", "ĐỘC", "HĐND"}
+
+
 def _clean_name(raw: str) -> str:
     raw = raw.strip()
     words: list[str] = []
     for w in raw.split():
-        if w.upper() in ("SỐ", "SỐ:", "TM.", "KT.", "K/T", "T/M") or w.startswith(("Số", "<")):
+        if w.upper() in NAME_STOP or w.startswith(("Số", "<")):
             break
         if ROLE_RE.match(" ".join(raw.split()[len(words) :]).upper()):
             break

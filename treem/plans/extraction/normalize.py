@@ -31,6 +31,8 @@ PAGE_NUMBER_RE = re.compile(
 STAMP_START_RE = re.compile(r"CHỨNG THỰC SỐ|CHUNG THUC SO|Ký bởi:|Signed by", re.IGNORECASE)
 STAMP_END_RE = re.compile(r"đã ký lên văn bản|ký số|Ngày ký:|Signing time", re.IGNORECASE)
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:?\d{2}|Z)?$")
+# The end of a stamp line wrapped onto its own line ("... đã ký lên văn bản / này!").
+STAMP_TAIL_RE = re.compile(r"^(?:(?:đã\s+)?ký\s+)?(?:lên\s+)?(?:văn bản\s+)?này\s*!$")
 TERMINAL = (".", ";", ":", "!", "?", "…")
 
 
@@ -79,7 +81,7 @@ def drop_noise(lines: list[str]) -> tuple[list[tuple[int, str, bool]], list[str]
         if TIMESTAMP_RE.match(text) or (STAMP_END_RE.search(text) and "<" in text):
             stamps.append(text)
             continue
-        if PAGE_NUMBER_RE.match(text):
+        if PAGE_NUMBER_RE.match(text) or STAMP_TAIL_RE.match(text):
             continue
         kept.append((i, text, line.endswith(" ")))
     return kept, stamps
