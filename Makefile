@@ -39,9 +39,11 @@ check: lint typecheck migrations-check pytest
 
 test: check
 
+# Vietnamese msgids; English is the second locale, filled from scripts/en_glossary.json.
 messages: $(STAMP)
-	cd treem && ../$(PY) ../manage.py makemessages -l en --no-obsolete
-	cd treem && ../$(PY) ../manage.py compilemessages -l en
+	TREEM_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
+	$(PY) scripts/po_fill.py treem/locale/en/LC_MESSAGES/django.po scripts/en_glossary.json
+	cd treem && TREEM_DEBUG=1 ../$(PY) ../manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

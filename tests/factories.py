@@ -50,8 +50,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = "An"
-    last_name = "Nguyễn Văn"
+    first_name = "Nguyễn Văn An"
+    last_name = ""
     password = factory.django.Password(PASSWORD)
 
 

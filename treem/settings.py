@@ -45,12 +45,21 @@ DEBUG = env_bool("TREEM_DEBUG", False)
 TESTING = bool(os.environ.get("PYTEST_VERSION"))
 SECRET_KEY = os.environ.get("TREEM_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING or os.environ.get("TREEM_ALLOW_INSECURE_KEY") == "1":
+    if DEBUG or TESTING:
         SECRET_KEY = "insecure-dev-only-key-not-for-production"  # noqa: S105
     else:
-        raise ImproperlyConfigured(
-            "TREEM_SECRET_KEY must be set (or TREEM_DEBUG=1 for local development)"
-        )
+        # No key given: use (and on first run create) a random per-installation key file, so
+        # management commands work out of the box without a shared, guessable default.
+        key_file = BASE_DIR / "var" / "secret_key"
+        key_file.parent.mkdir(exist_ok=True)
+        if not key_file.exists():
+            import secrets
+
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        SECRET_KEY = key_file.read_text().strip()
+        if len(SECRET_KEY) < 32:
+            raise ImproperlyConfigured(f"{key_file} holds a secret key shorter than 32 characters")
 ALLOWED_HOSTS = env_list("TREEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("TREEM_CSRF_TRUSTED_ORIGINS", [])
 

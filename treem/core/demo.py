@@ -53,10 +53,7 @@ def _user(username: str, full_name: str, *, superuser: bool = False) -> Any:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, is_superuser=superuser, is_staff=superuser)
-        parts = full_name.rsplit(" ", 1)
-        user.last_name, user.first_name = (
-            (parts[0], parts[1]) if len(parts) == 2 else ("", full_name)
-        )
+        user.first_name = full_name  # whole name, surname first (see services.user_create)
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user

@@ -80,7 +80,7 @@ def rollup_paths(area: Area) -> list[str]:
 
 def villages_of(*, user: Any, commune: Area) -> QuerySet[Area]:
     return scoped(Area.objects.filter(parent=commune), user, Cap.AREAS_VIEW, field="").order_by(
-        "name"
+        "code"
     )
 
 

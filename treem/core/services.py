@@ -224,9 +224,10 @@ def user_create(
         raise ValidationError({"username": _("Tên đăng nhập “%(u)s” đã có.") % {"u": username}})
     _check_role_assignable(actor, role, area)
     user = User(username=username, email=clean(email))
-    parts = clean(full_name).rsplit(" ", 1)
-    user.first_name = parts[-1] if parts else ""
-    user.last_name = parts[0] if len(parts) > 1 else ""
+    # Vietnamese names read surname first: keep the whole name in first_name so that
+    # get_full_name() shows it in the right order.
+    user.first_name = clean(full_name)[:150]
+    user.last_name = ""
     if validate:
         try:
             validate_password(password, user)
