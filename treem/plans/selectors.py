@@ -1,0 +1,359 @@
+"""Reads for plans, always through the user's scope (outside scope is 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from treem.core.access import Cap, get_scoped_or_404, has_capability, scoped, user_agency_ids
+from treem.core.models import Area, AreaLevel
+from treem.plans.models import (
+    Plan,
+    PlanReportDeadline,
+    PlanStatus,
+    PlanTarget,
+    PlanTask,
+    PlanTaskCoordinatingUnit,
+    PlanTaskLeadUnit,
+    ReportLevel,
+    ReportPeriod,
+    TargetMeasurement,
+    TaskProgress,
+    TaskStatus,
+)
+
+
+def plan_list(
+    *, user: Any, area: Area | None = None, year: int | None = None, archived: bool = False
+) -> QuerySet[Plan]:
+    qs = scoped(Plan.objects.select_related("area"), user, Cap.PLANS_VIEW).filter(
+        is_archived=archived
+    )
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.annotate(
+        task_count=Count("tasks", distinct=True),
+        done_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+    ).order_by("-year", "-id")
+
+
+def plan_get(*, user: Any, pk: int, capability: str = Cap.PLANS_VIEW) -> Plan:
+    return get_scoped_or_404(
+        Plan.objects.select_related("area", "parent_plan", "parent_plan__area"),
+        user,
+        capability,
+        pk=pk,
+    )
+
+
+def plan_tasks(plan: Plan) -> QuerySet[PlanTask]:
+    return plan.tasks.prefetch_related(
+        Prefetch("lead_links", PlanTaskLeadUnit.objects.select_related("agency")),
+        Prefetch("coord_links", PlanTaskCoordinatingUnit.objects.select_related("agency")),
+    ).order_by("position")
+
+
+def task_get(*, user: Any, plan: Plan, pk: int) -> PlanTask:
+    """A task of a plan the user can see (the plan was fetched through scope)."""
+    return get_scoped_or_404(
+        PlanTask.objects.select_related("plan", "plan__area", "parent"),
+        user,
+        Cap.PLANS_VIEW,
+        field="plan__area",
+        pk=pk,
+        plan=plan,
+    )
+
+
+def task_get_any(*, user: Any, pk: int) -> PlanTask:
+    return get_scoped_or_404(
+        PlanTask.objects.select_related("plan", "plan__area"),
+        user,
+        Cap.PLANS_VIEW,
+        field="plan__area",
+        pk=pk,
+        plan__is_archived=False,
+    )
+
+
+def task_progress_history(task: PlanTask) -> QuerySet[TaskProgress]:
+    return (
+        task.progress_entries.select_related("recorded_by", "agency")
+        .prefetch_related("evidence")
+        .order_by("-date", "-id")
+    )
+
+
+def my_tasks(*, user: Any, area: Area | None = None) -> QuerySet[PlanTask]:
+    """Tasks the user reports on: those their unit leads or joins; for officers, every task."""
+    qs = scoped(
+        PlanTask.objects.select_related("plan", "plan__area"),
+        user,
+        Cap.PLANS_PROGRESS,
+        field="plan__area",
+    ).filter(plan__is_archived=False)
+    if area is not None:
+        qs = qs.filter(plan__area__path__startswith=area.path)
+    agencies = user_agency_ids(user)
+    officer = area is not None and has_capability(user, Cap.PLANS_EDIT, area)
+    if agencies and not officer:
+        qs = qs.filter(
+            Exists(PlanTaskLeadUnit.objects.filter(task=OuterRef("pk"), agency_id__in=agencies))
+            | Exists(
+                PlanTaskCoordinatingUnit.objects.filter(
+                    task=OuterRef("pk"), agency_id__in=agencies
+                )
+            )
+        )
+    elif not officer:
+        return qs.none()
+    return qs.prefetch_related(
+        Prefetch("lead_links", PlanTaskLeadUnit.objects.select_related("agency")),
+    ).order_by("-plan__year", "plan_id", "position")
+
+
+def current_plan(*, user: Any, area: Area, year: int | None = None) -> Plan | None:
+    """The plan the commune is working to this year: the issued one, else the latest draft."""
+    year = year or timezone.localdate().year
+    qs = scoped(Plan.objects.filter(area=area, year=year, is_archived=False), user, Cap.PLANS_VIEW)
+    return qs.order_by("-status", "-issued_date", "-id").first()
+
+
+def parent_plan_candidates(*, user: Any, area: Area) -> QuerySet[Plan]:
+    """Plans of the levels above the area (and of their pre-2025 predecessors' districts).
+
+    Plans are public administrative documents: a commune reads the plans it implements.
+    """
+    keys: set[str] = set()
+    for a in [area, *area.predecessors.all()]:
+        keys.update(a.ancestor_keys()[:-1])
+    return (
+        Plan.objects.filter(area__key__in=keys, is_archived=False)
+        .select_related("area")
+        .order_by("-year", "-id")
+    )
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+@dataclass
+class UnitProgress:
+    agency_id: int
+    name: str
+    done: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.not_started
+
+
+@dataclass
+class TargetRow:
+    target: PlanTarget
+    measurements: list[TargetMeasurement]
+
+    @property
+    def latest(self) -> TargetMeasurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+    @property
+    def met(self) -> bool | None:
+        latest = self.latest
+        if latest is None or self.target.value is None:
+            return None
+        text = self.target.text.lower()
+        lower_is_better = any(w in text for w in ("giảm", "dưới", "không quá", "không vượt"))
+        if lower_is_better:
+            return latest.value <= self.target.value
+        return latest.value >= self.target.value
+
+
+@dataclass
+class PlanDashboard:
+    totals: dict[str, int]
+    units: list[UnitProgress]
+    targets: list[TargetRow]
+    deadlines: list[PlanReportDeadline]
+    overdue_tasks: list[PlanTask] = field(default_factory=list)
+
+
+def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
+    """Tasks done / in progress / overdue by lead unit, targets vs measured, next deadlines.
+
+    A fixed number of queries: GROUP BY over the task-unit links, not a loop over tasks.
+    """
+    today = today or timezone.localdate()
+    overdue_q = Q(task__end_date__lt=today) & ~Q(task__status=TaskStatus.DONE)
+    rows = (
+        PlanTaskLeadUnit.objects.filter(task__plan=plan)
+        .values("agency_id", "agency__name")
+        .annotate(
+            done=Count("task", filter=Q(task__status=TaskStatus.DONE), distinct=True),
+            in_progress=Count(
+                "task", filter=Q(task__status=TaskStatus.IN_PROGRESS), distinct=True
+            ),
+            not_started=Count(
+                "task", filter=Q(task__status=TaskStatus.NOT_STARTED), distinct=True
+            ),
+            overdue=Count("task", filter=overdue_q, distinct=True),
+        )
+        .order_by("agency__name")
+    )
+    units = [
+        UnitProgress(
+            agency_id=r["agency_id"],
+            name=r["agency__name"],
+            done=r["done"],
+            in_progress=r["in_progress"],
+            not_started=r["not_started"],
+            overdue=r["overdue"],
+        )
+        for r in rows
+    ]
+    task_overdue = Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)
+    totals = plan.tasks.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status=TaskStatus.DONE)),
+        in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
+        not_started=Count("id", filter=Q(status=TaskStatus.NOT_STARTED)),
+        overdue=Count("id", filter=task_overdue),
+    )
+    targets = [
+        TargetRow(t, sorted(t.measurements.all(), key=lambda m: (m.year, m.measured_on)))
+        for t in plan.targets.prefetch_related("measurements").order_by("position")
+    ]
+    deadlines = list(plan.report_deadlines.filter(due_date__gte=today).order_by("due_date")[:4])
+    overdue_tasks = list(plan.tasks.filter(task_overdue).order_by("end_date", "position")[:10])
+    return PlanDashboard(
+        totals=totals,
+        units=units,
+        targets=targets,
+        deadlines=deadlines,
+        overdue_tasks=overdue_tasks,
+    )
+
+
+# ------------------------------------------------------------------ report deadlines
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    """When a period's reports are due at one area: from its units, and to the level above."""
+
+    period: str  # "6_months" or "annual"
+    units_due: dt.date  # the area's units report to the area
+    area_due: dt.date  # the area reports to the level above
+    recipient: str  # who receives the area's report
+    source: str  # "plan" (the area's own plan), "parent_plan", or "default"
+    plan_id: int | None = None
+
+
+# (month, day) of the defaults: units before 10/5 and 10/11, the area five days later.
+DEFAULT_DEADLINES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    ReportPeriod.SIX_MONTHS: ((5, 10), (5, 15)),
+    ReportPeriod.ANNUAL: ((11, 10), (11, 15)),
+}
+
+
+def report_deadlines_for(area: Area, year: int) -> dict[str, ReportDeadline]:
+    """The 6-month and annual due dates at `area` for `year`, keyed by period slug.
+
+    Taken from the area's own plan for that year (issued first, else the latest
+    draft): its units' deadline ("các đơn vị báo cáo về UBND xã trước ngày ...") and
+    the area's own deadline to the level above. Missing dates fall back, in order:
+
+    1. the plan of the level above for that year (its units' deadline is the date
+       this area reports by; this area's units then report five days earlier);
+    2. the defaults of current practice: units before 10 May and 10 November,
+       the area five days later (15 May and 15 November), recipient "cấp trên".
+
+    Not scoped by user: deadlines are not personal data, and the reports app
+    calls this for any area it computes periods for.
+    """
+    own = _plan_for_deadlines(area, year)
+    parent_area = area.parent if area.level > AreaLevel.PROVINCE else None
+    parent = _plan_for_deadlines(parent_area, year) if parent_area is not None else None
+    result: dict[str, ReportDeadline] = {}
+    for period, ((um, ud), (am, ad)) in DEFAULT_DEADLINES.items():
+        units_due = dt.date(year, um, ud)
+        area_due = dt.date(year, am, ad)
+        recipient = "cấp trên"
+        source = "default"
+        plan_id = None
+        own_rows = _rows(own, period)
+        parent_rows = _rows(parent, period)
+        parent_units = [r for r in parent_rows if r.level == ReportLevel.UNITS]
+        if parent_units:
+            area_due = parent_units[0].due_date
+            units_due = area_due - dt.timedelta(days=5)
+            recipient = parent_units[0].recipient or recipient
+            source, plan_id = "parent_plan", parent.pk if parent else None
+        if own_rows:
+            units = [r for r in own_rows if r.level == ReportLevel.UNITS]
+            upward = [r for r in own_rows if r.level == ReportLevel.AREA]
+            if units:
+                units_due = units[0].due_date
+            if upward:
+                area_due = upward[0].due_date
+                recipient = upward[0].recipient or recipient
+            elif units and source == "default":
+                area_due = max(area_due, units_due + dt.timedelta(days=5))
+            source, plan_id = "plan", own.pk if own else None
+        result[str(period)] = ReportDeadline(
+            period=str(period),
+            units_due=units_due,
+            area_due=area_due,
+            recipient=recipient,
+            source=source,
+            plan_id=plan_id,
+        )
+    return result
+
+
+def _plan_for_deadlines(area: Area | None, year: int) -> Plan | None:
+    if area is None:
+        return None
+    return (
+        Plan.objects.filter(area=area, year=year, is_archived=False)
+        .prefetch_related("report_deadlines")
+        .order_by("-status", "-issued_date", "-id")
+        .first()
+    )
+
+
+def _rows(plan: Plan | None, period: str) -> list[PlanReportDeadline]:
+    if plan is None:
+        return []
+    return sorted(
+        (d for d in plan.report_deadlines.all() if d.period == period), key=lambda d: d.due_date
+    )
+
+
+def upcoming_deadlines(*, user: Any, area: Area, today: dt.date | None = None) -> list[Any]:
+    today = today or timezone.localdate()
+    plan = current_plan(user=user, area=area, year=today.year)
+    if plan is None:
+        return []
+    return list(plan.report_deadlines.filter(due_date__gte=today).order_by("due_date")[:3])
+
+
+__all__ = [
+    "PlanStatus",
+    "ReportDeadline",
+    "current_plan",
+    "my_tasks",
+    "plan_dashboard",
+    "plan_get",
+    "plan_list",
+    "report_deadlines_for",
+]
