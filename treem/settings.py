@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treem.core.middleware.RequestContextMiddleware",
+    "treem.core.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

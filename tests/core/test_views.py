@@ -97,3 +97,36 @@ def test_login_is_throttled_after_repeated_failures(world: World) -> None:
     res = client.post("/dang-nhap/", {"username": "canbo", "password": "sai-mat-khau"})
     assert res.status_code == 429
     assert "Tạm khóa đăng nhập" in res.content.decode()
+
+
+def test_account_created_by_an_officer_must_change_its_password_first(
+    world: World, client_for
+) -> None:
+    from treem.core.models import Role
+    from treem.core.services import user_create
+
+    user = user_create(
+        actor=world.officer,
+        username="moi",
+        password="Mat-khau-ban-dau-2026",
+        full_name="Người Mới",
+        role=Role.objects.get(slug="village_collaborator"),
+        area=world.village2,
+    )
+    client = Client()
+    client.post("/dang-nhap/", {"username": "moi", "password": "Mat-khau-ban-dau-2026"})
+    res = client.get("/")
+    assert res.status_code == 302 and res.url == "/doi-mat-khau/"
+    page = client.get("/doi-mat-khau/").content.decode()
+    assert "Vui lòng đặt mật khẩu mới" in page
+    res = client.post(
+        "/doi-mat-khau/",
+        {
+            "old_password": "Mat-khau-ban-dau-2026",
+            "new_password1": "Mat-khau-cua-toi-2026",
+            "new_password2": "Mat-khau-cua-toi-2026",
+        },
+    )
+    assert res.status_code == 302
+    assert client.get("/").status_code == 200
+    assert AuditLog.objects.filter(action="user.password_change", object_id=str(user.pk)).exists()

@@ -14,6 +14,30 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class ForcePasswordChangeMiddleware:
+    """Accounts created with an initial password must choose their own first."""
+
+    ALLOWED_PREFIXES = ("/doi-mat-khau/", "/dang-xuat/", "/static/", "/i18n/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from django.shortcuts import redirect
+
+            from treem.core.models import AccountState
+
+            if AccountState.objects.filter(user=user, must_change_password=True).exists():
+                return redirect("password_change")
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -286,3 +286,22 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class AccountState(models.Model):
+    """Per-user account flags that Django's User does not carry."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state"
+    )
+    # Set for accounts created with an initial password by someone else: the owner must
+    # choose their own before doing anything else.
+    must_change_password = models.BooleanField(default=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trạng thái tài khoản")
+        verbose_name_plural = _("trạng thái tài khoản")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

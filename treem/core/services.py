@@ -17,6 +17,7 @@ from treem.core.api_auth import hash_token
 from treem.core.audit import audit, diff, snapshot
 from treem.core.models import (
     VILLAGE_KINDS,
+    AccountState,
     Agency,
     AgencyKind,
     ApiToken,
@@ -235,6 +236,7 @@ def user_create(
             raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
+    AccountState.objects.create(user=user, must_change_password=True)
     membership = Membership.objects.create(user=user, area=area, role=role, agency=agency)
     if agency is not None and role.slug == "unit_focal_point" and agency.focal_point_id is None:
         agency.focal_point = user
@@ -315,6 +317,10 @@ def user_password_change(*, actor: Any, user: Any, new_password: str) -> Any:
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    AccountState.objects.update_or_create(
+        user=user,
+        defaults={"must_change_password": False, "password_changed_at": timezone.now()},
+    )
     audit(actor=actor, action="user.password_change", obj=user, repr_=user.username)
     return user
 

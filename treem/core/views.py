@@ -27,7 +27,7 @@ from treem.core.forms import (
     VillageBulkForm,
     VillageForm,
 )
-from treem.core.models import Agency, AreaLevel, Membership
+from treem.core.models import AccountState, Agency, AreaLevel, Membership
 
 DASHBOARD_APPS = ["registry", "cases", "plans", "reports", "programs"]
 
@@ -90,7 +90,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, _("Đã đổi mật khẩu."))
             return redirect("home")
-    return render(request, "core/password_change.html", {"form": form})
+    must_change = AccountState.objects.filter(user=request.user, must_change_password=True)
+    return render(
+        request, "core/password_change.html", {"form": form, "must_change": must_change.exists()}
+    )
 
 
 def _area_for(request: HttpRequest, key: str | None) -> Any:
