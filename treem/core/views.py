@@ -90,7 +90,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, _("Đã đổi mật khẩu."))
             return redirect("home")
-    must_change = AccountState.objects.filter(user_id=request.user.pk, must_change_password=True)
+    must_change = AccountState.objects.filter(
+        user_id=request.user.pk or 0, must_change_password=True
+    )
     return render(
         request, "core/password_change.html", {"form": form, "must_change": must_change.exists()}
     )
