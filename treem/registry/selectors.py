@@ -1,0 +1,448 @@
+"""Reads for the child registry, always through the acting user's scope (outside = 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from treem.core.access import Cap, get_scoped_or_404, has_capability, scoped
+from treem.core.models import Area, AreaLevel, AuditLog
+from treem.core.text import fold
+from treem.registry.models import (
+    AGE_GROUP_BOUNDS,
+    Caregiver,
+    Child,
+    ChildCircumstance,
+    ChildQuerySet,
+    ChildStatus,
+    CircumstanceKind,
+    Support,
+    years_before,
+)
+
+_DIGITS = re.compile(r"^[\d\s.\-]{6,}$")
+
+
+@dataclass
+class ChildFilters:
+    q: str = ""
+    village: str = ""  # Area key of a village (or a commune)
+    sex: str = ""
+    age_group: str = ""
+    group: str = ""  # a special-circumstance letter slug, or "special" / "at_risk"
+    schooling: str = ""
+    poverty: str = ""
+    status: str = "active"  # "active" (counted children), "all", or a status slug
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def children_in_scope(*, user: Any, capability: str = Cap.REGISTRY_VIEW) -> ChildQuerySet:
+    return cast(ChildQuerySet, scoped(Child.objects.all(), user, capability))
+
+
+def _ongoing(prefix: str = "") -> Q:
+    today = dt.date.today()
+    return Q(**{f"{prefix}removed_at__isnull": True}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def name_search_q(q: str) -> Q | None:
+    """The name/ID/caregiver condition for a search string (None when blank).
+
+    Every folded word must occur in the folded name (any order) — PostgreSQL answers
+    these LIKEs from the GIN trigram indexes, SQLite scans the folded columns.
+    """
+    raw = (q or "").strip()
+    if not raw:
+        return None
+    if _DIGITS.match(raw):
+        digits = re.sub(r"\D", "", raw)
+        return Q(id_number__startswith=digits) | Q(health_insurance_number__icontains=raw)
+    words = fold(raw).split()
+    if not words:
+        return None
+    name_q = words_q(words)
+    caregiver_q = words_q(words)
+    caregivers = Caregiver.objects.filter(caregiver_q, removed_at__isnull=True).values("child_id")
+    return name_q | Q(pk__in=caregivers)
+
+
+def words_q(words: list[str], column: str = "name_folded") -> Q:
+    """Every word starts a word of the folded name, in any order ("an" finds "An", "Anh",
+    not "Lan"): `LIKE 'w%' OR LIKE '% w%'`, which the trigram index answers on PostgreSQL."""
+    cond = Q()
+    for word in words:
+        cond &= Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": " " + word})
+    return cond
+
+
+def search_rank_order(qs: QuerySet[Child], q: str) -> QuerySet[Child]:
+    """Exact folded-name matches first, then the usual Vietnamese order."""
+    folded = fold(q)
+    if not folded or _DIGITS.match(q.strip()):
+        return qs.order_by("name_sort", "id")
+    from django.db.models import Case, IntegerField, Value, When
+
+    tokens = " ".join(sorted(folded.split()))
+    return qs.annotate(
+        _rank=Case(
+            When(name_folded=folded, then=Value(0)),
+            When(name_tokens=tokens, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("_rank", "name_sort", "id")
+
+
+def uses_trigram() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Child]:
+    """The children the user may see, filtered and in Vietnamese order (given name first)."""
+    f = filters or ChildFilters()
+    qs: Any = children_in_scope(user=user).filter(merged_into__isnull=True)
+    if f.status == "active" or not f.status:
+        qs = qs.active()
+    elif f.status != "all":
+        qs = qs.filter(status=f.status)
+    if f.village:
+        area = Area.objects.filter(key=f.village).first()
+        if area is None:
+            return qs.none()
+        qs = qs.filter(area__path__startswith=area.path)
+    if f.sex in ("male", "female"):
+        qs = qs.filter(sex=f.sex)
+    if f.age_group in AGE_GROUP_BOUNDS:
+        qs = qs.in_age_group(f.age_group)
+    if f.group:
+        circ = ChildCircumstance.objects.filter(_ongoing(), child_id=OuterRef("pk"))
+        if f.group in ("special", "at_risk", "other"):
+            circ = circ.filter(kind=f.group)
+        else:
+            circ = circ.filter(kind=CircumstanceKind.SPECIAL, group=f.group)
+        qs = qs.filter(Exists(circ))
+    if f.schooling:
+        qs = qs.filter(schooling=f.schooling)
+    if f.poverty:
+        qs = qs.filter(poverty=f.poverty)
+    cond = name_search_q(f.q)
+    if cond is not None:
+        qs = search_rank_order(qs.filter(cond), f.q)
+    else:
+        qs = qs.order_by("name_sort", "id")
+    return qs
+
+
+def child_list_page_qs(qs: QuerySet[Child]) -> QuerySet[Child]:
+    """What a list row shows: residence, ethnicity and the ongoing special groups."""
+    return qs.select_related("area", "commune", "ethnicity").prefetch_related(
+        Prefetch(
+            "circumstances",
+            queryset=ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group"),
+            to_attr="ongoing_circumstances",
+        )
+    )
+
+
+def child_get(*, user: Any, pk: Any, capability: str = Cap.REGISTRY_VIEW) -> Child:
+    child = get_scoped_or_404(
+        Child.objects.select_related("area", "commune", "ethnicity", "merged_into", "created_by"),
+        user,
+        capability,
+        pk=pk,
+    )
+    return child
+
+
+def child_detail(*, user: Any, pk: Any) -> dict[str, Any]:
+    """Everything about a child for its page."""
+    child = child_get(user=user, pk=pk)
+    caregivers = list(child.caregivers.filter(removed_at__isnull=True).order_by("relation", "id"))
+    circumstances = list(
+        child.circumstances.filter(removed_at__isnull=True)
+        .select_related("verified_by")
+        .order_by("kind", "group", "-start_date")
+    )
+    supports = list(child.supports.filter(removed_at__isnull=True).order_by("-date", "-id"))
+    moves = list(
+        child.moves.select_related("from_area", "to_area", "from_commune", "to_commune").order_by(
+            "-date", "-id"
+        )
+    )
+    merged_from = list(Child.objects.filter(merged_into=child).order_by("pk"))
+    return {
+        "child": child,
+        "caregivers": caregivers,
+        "circumstances": circumstances,
+        "supports": supports,
+        "moves": moves,
+        "merged_from": merged_from,
+        "timeline": child_timeline(child=child, merged_ids=[c.pk for c in merged_from]),
+        "support_total": sum((s.amount or 0) for s in supports),
+    }
+
+
+def child_timeline(*, child: Child, merged_ids: list[int] | None = None) -> list[AuditLog]:
+    ids = [str(child.pk), *(str(i) for i in merged_ids or [])]
+    return list(
+        AuditLog.objects.filter(object_type=Child._meta.label_lower, object_id__in=ids)
+        .exclude(action="child.move_in")
+        .order_by("-at", "-id")[:200]
+    )
+
+
+def circumstance_get(*, user: Any, pk: Any) -> ChildCircumstance:
+    return get_scoped_or_404(
+        ChildCircumstance.objects.select_related("child__area"),
+        user,
+        Cap.REGISTRY_VIEW,
+        field="child__area",
+        pk=pk,
+    )
+
+
+def support_get(*, user: Any, pk: Any) -> Support:
+    return get_scoped_or_404(
+        Support.objects.select_related("child__area"),
+        user,
+        Cap.REGISTRY_VIEW,
+        field="child__area",
+        pk=pk,
+    )
+
+
+def caregiver_get(*, user: Any, pk: Any) -> Caregiver:
+    return get_scoped_or_404(
+        Caregiver.objects.select_related("child__area"),
+        user,
+        Cap.REGISTRY_VIEW,
+        field="child__area",
+        pk=pk,
+    )
+
+
+def merge_log_get(*, user: Any, pk: Any) -> AuditLog:
+    log = AuditLog.objects.filter(pk=pk, action="child.merge").first()
+    if log is None:
+        raise Http404
+    child_get(user=user, pk=int(log.object_id))
+    return log
+
+
+def villages_for(*, user: Any, commune: Area | None) -> QuerySet[Area]:
+    """Villages the user may pick in filters/forms (a collaborator: only theirs)."""
+    if commune is None:
+        return Area.objects.none()
+    qs = Area.objects.filter(parent=commune, level=AreaLevel.VILLAGE, valid_to__isnull=True)
+    return scoped(qs, user, Cap.REGISTRY_VIEW, field="").order_by("code")
+
+
+def similar_children(
+    *, user: Any, full_name: str, birth_date: dt.date | None = None, limit: int = 10
+) -> list[Child]:
+    """Search-before-create: children in scope whose name matches (and birth year when given)."""
+    words = fold(full_name).split()
+    if len(words) < 2 and not birth_date:
+        return []
+    qs = children_in_scope(user=user).filter(merged_into__isnull=True)
+    qs = qs.filter(words_q(words))
+    if birth_date:
+        qs = qs.filter(birth_date__year=birth_date.year)
+    return list(qs.select_related("area").order_by("name_sort", "id")[:limit])
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str  # "name_dob" | "id"
+    children: list[Child]
+
+
+def probable_duplicates(
+    *, user: Any, area: Area | None = None, limit: int = 200
+) -> list[DuplicateGroup]:
+    """Records with the same folded name + date of birth in the same commune."""
+    qs = (
+        children_in_scope(user=user, capability=Cap.REGISTRY_VIEW)
+        .filter(merged_into__isnull=True, birth_date__isnull=False)
+        .exclude(name_folded="")
+    )
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    keys = (
+        qs.values("commune_id", "name_folded", "birth_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("name_folded", "birth_date")[:limit]
+    )
+    key_rows = list(keys)
+    if not key_rows:
+        return []
+    cond = Q()
+    for k in key_rows:
+        cond |= Q(
+            commune_id=k["commune_id"], name_folded=k["name_folded"], birth_date=k["birth_date"]
+        )
+    rows = (
+        qs.filter(cond)
+        .select_related("area", "ethnicity")
+        .annotate(
+            n_caregivers=Count(
+                "caregivers", filter=Q(caregivers__removed_at__isnull=True), distinct=True
+            ),
+        )
+        .order_by("name_folded", "birth_date", "pk")
+    )
+    grouped: dict[tuple[Any, ...], list[Child]] = defaultdict(list)
+    for child in rows:
+        grouped[(child.commune_id, child.name_folded, child.birth_date)].append(child)
+    return [DuplicateGroup("name_dob", group) for group in grouped.values() if len(group) > 1]
+
+
+def merge_history(*, user: Any, area: Area | None = None, limit: int = 50) -> list[AuditLog]:
+    qs = AuditLog.objects.filter(action="child.merge")
+    if area is not None:
+        qs = qs.filter(area_path__startswith=area.path)
+    logs = list(qs.order_by("-at", "-id")[: limit * 2])
+    visible_ids = set(
+        children_in_scope(user=user)
+        .filter(pk__in=[int(log.object_id) for log in logs])
+        .values_list("pk", flat=True)
+    )
+    undone = set(
+        AuditLog.objects.filter(
+            action="child.unmerge", object_id__in=[log.object_id for log in logs]
+        ).values_list("after__merge_log", flat=True)
+    )
+    result = []
+    for log in logs:
+        if int(log.object_id) in visible_ids:
+            log.undone = log.pk in undone  # type: ignore[attr-defined]
+            result.append(log)
+    return result[:limit]
+
+
+# --------------------------------------------------------------------------- data quality
+
+QUALITY_CHECKS: list[tuple[str, Any]] = []
+
+
+def _quality_conditions() -> dict[str, Any]:
+    from treem.registry.models import Caregiver as CG
+
+    has_caregiver = Exists(CG.objects.filter(child_id=OuterRef("pk"), removed_at__isnull=True))
+    return {
+        "no_id": Q(id_number__isnull=True),
+        "bad_id": Q(id_number_valid=False),
+        "no_name": Q(full_name=""),
+        "no_birth_date": Q(birth_date__isnull=True),
+        "no_sex": Q(sex=""),
+        "no_ethnicity": Q(ethnicity__isnull=True),
+        "no_caregiver": ~has_caregiver,
+    }
+
+
+QUALITY_LABELS = {
+    "no_id": "Chưa có số định danh",
+    "bad_id": "Số định danh sai cấu trúc hoặc không khớp",
+    "no_name": "Thiếu họ tên",
+    "no_birth_date": "Thiếu ngày sinh",
+    "no_sex": "Thiếu giới tính",
+    "no_ethnicity": "Thiếu dân tộc",
+    "no_caregiver": "Thiếu thông tin cha, mẹ, người chăm sóc",
+}
+
+
+def data_quality_summary(*, user: Any, area: Area | None = None) -> dict[str, Any]:
+    """Counts of each problem per village (one GROUP BY), over the active children."""
+    qs = children_in_scope(user=user).active()
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    conds = _quality_conditions()
+    aggregates = {key: Count("id", filter=cond) for key, cond in conds.items()}
+    rows = list(
+        qs.values("area_id", "area__name", "area__level", "area__code")
+        .annotate(total=Count("id"), **aggregates)
+        .order_by("area__level", "area__code")
+    )
+    totals = {key: sum(r[key] for r in rows) for key in [*conds, "total"]}
+    return {"rows": rows, "totals": totals, "keys": list(conds)}
+
+
+def data_quality_list(
+    *, user: Any, problem: str, area: Area | None = None, village: str = ""
+) -> QuerySet[Child]:
+    conds = _quality_conditions()
+    if problem not in conds:
+        raise Http404
+    qs = children_in_scope(user=user).active()
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    if village:
+        qs = qs.filter(area__key=village)
+    return qs.filter(conds[problem]).select_related("area", "ethnicity").order_by("name_sort", "id")
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def registry_counts(*, user: Any, area: Area) -> dict[str, int]:
+    """Counts for the dashboard (active children under the area)."""
+    if not has_capability(user, Cap.REGISTRY_VIEW, area) and not _sees_part_of(user, area):
+        return {}
+    qs = children_in_scope(user=user).active().filter(area__path__startswith=area.path)
+    conds = _quality_conditions()
+    problem = Q()
+    for key in ("no_id", "bad_id", "no_name", "no_birth_date", "no_sex", "no_ethnicity"):
+        problem |= conds[key]
+    special = Exists(
+        ChildCircumstance.objects.filter(_ongoing(), child_id=OuterRef("pk"), kind="special")
+    )
+    at_risk = Exists(
+        ChildCircumstance.objects.filter(_ongoing(), child_id=OuterRef("pk"), kind="at_risk")
+    )
+    return qs.aggregate(
+        total=Count("id"),
+        special=Count("id", filter=Q(special)),
+        at_risk=Count("id", filter=Q(at_risk)),
+        problems=Count("id", filter=problem),
+    )
+
+
+def _sees_part_of(user: Any, area: Area) -> bool:
+    from treem.core.access import scope_paths
+
+    paths = scope_paths(user, Cap.REGISTRY_VIEW)
+    if paths is None:
+        return True
+    return any(p.startswith(area.path) for p in paths)
+
+
+def status_label(status: str) -> str:
+    return str(dict(ChildStatus.choices).get(status, status))
+
+
+__all__ = [
+    "ChildFilters",
+    "child_detail",
+    "child_get",
+    "child_list",
+    "data_quality_list",
+    "data_quality_summary",
+    "probable_duplicates",
+    "registry_counts",
+    "similar_children",
+    "uses_trigram",
+    "years_before",
+]
