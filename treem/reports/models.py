@@ -1,0 +1,337 @@
+"""Indicators, data values, computation runs, and the periodic reports of communes and units.
+
+Aggregates are data: one narrow `DataValue` table keyed by indicator, period, area and
+disaggregation key; zero is a row, missing is no row. Values are stored per commune and per
+village (never per province): the province figure is a GROUP BY over area paths at read time.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from treem.core.models import Agency, Area, AreaOwned
+
+
+class IndicatorGroup(models.TextChoices):
+    GENERAL = "01", _("01. Thông tin chung")
+    HEALTH = "02", _("02. Y tế, dinh dưỡng")
+    PROTECTION = "03", _("03. Bảo vệ trẻ em")
+    EDUCATION = "04", _("04. Giáo dục")
+    CULTURE = "05", _("05. Văn hóa, vui chơi, giải trí")
+    PARTICIPATION = "06", _("06. Tham gia của trẻ em")
+    ABUSE = "abuse", _("Phụ lục IV. Xâm hại trẻ em")
+
+
+class IndicatorUnit(models.TextChoices):
+    NUMBER = "number", _("Số lượng")
+    PERCENT = "percent", _("Tỷ lệ (%)")
+
+
+class FormulaKind(models.TextChoices):
+    COMPUTED = "computed", _("Tính tự động từ dữ liệu")
+    RATIO = "ratio", _("Tỷ lệ giữa hai chỉ tiêu")
+    MANUAL = "manual", _("Nhập tay")
+
+
+class PeriodType(models.TextChoices):
+    BOTH = "both", _("6 tháng và năm")
+    SEMIANNUAL = "semiannual", _("6 tháng")
+    ANNUAL = "annual", _("Năm")
+
+
+class Dimension(models.TextChoices):
+    """Disaggregations (phân tổ). Slugs are stable keys inside `DataValue.disaggregation`."""
+
+    SEX = "sex", _("Giới tính")
+    AGE_GROUP = "age_group", _("Nhóm tuổi")
+    ETHNICITY = "ethnicity", _("Dân tộc")
+    CIRCUMSTANCE_GROUP = "circumstance_group", _("Nhóm hoàn cảnh đặc biệt")
+    ABUSE_FORM = "abuse_form", _("Hình thức xâm hại")
+    SETTING = "setting", _("Môi trường xâm hại")
+    INJURY_CAUSE = "injury_cause", _("Nguyên nhân tai nạn, thương tích")
+    ID_PROBLEM = "id_problem", _("Loại vấn đề số định danh")
+
+
+class Indicator(models.Model):
+    """One statistical indicator (chỉ tiêu), as data an administrator can extend."""
+
+    slug = models.SlugField(_("mã chỉ tiêu"), max_length=60, unique=True)
+    code = models.CharField(_("mã TT13"), max_length=20, blank=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    group = models.CharField(_("nhóm"), max_length=10, choices=IndicatorGroup.choices)
+    unit = models.CharField(_("đơn vị tính"), max_length=10, choices=IndicatorUnit.choices)
+    formula = models.CharField(_("cách tính"), max_length=10, choices=FormulaKind.choices)
+    # For formula=computed: the name of a computation in treem.reports.computations.
+    computation = models.CharField(_("phép tính"), max_length=60, blank=True)
+    numerator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    factor = models.DecimalField(_("hệ số"), max_digits=10, decimal_places=2, default=Decimal(100))
+    disaggregations = models.JSONField(_("phân tổ"), default=list, blank=True)
+    period_type = models.CharField(
+        _("kỳ báo cáo"), max_length=12, choices=PeriodType.choices, default=PeriodType.BOTH
+    )
+    definition = models.TextField(_("khái niệm, cách tính"), blank=True)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["sort_order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(formula="ratio")
+                | Q(numerator__isnull=False, denominator__isnull=False),
+                name="indicator_ratio_has_terms",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.formula == FormulaKind.RATIO
+
+    @property
+    def is_manual(self) -> bool:
+        return self.formula == FormulaKind.MANUAL
+
+    def applies_to(self, period: str) -> bool:
+        semi = "H" in period
+        if self.period_type == PeriodType.SEMIANNUAL:
+            return semi
+        if self.period_type == PeriodType.ANNUAL:
+            return not semi
+        return True
+
+
+class ValueSource(models.TextChoices):
+    COMPUTED = "computed", _("Tính tự động")
+    MANUAL = "manual", _("Nhập tay")
+
+
+class DataValue(models.Model):
+    """One number: indicator × period × area × disaggregation key.
+
+    `disaggregation` is canonical: dimension=value pairs sorted by dimension, joined with
+    ";" ("age_group=6_11;sex=female"), "" for the total. `area_path` and `area_level`
+    are copied from the area (keys and paths never change) so roll-up is one prefix scan.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    period = models.CharField(max_length=6)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(max_length=255)
+    area_level = models.PositiveSmallIntegerField()
+    province_code = models.CharField(max_length=20)
+    disaggregation = models.CharField(max_length=200, blank=True, default="")
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    source = models.CharField(max_length=10, choices=ValueSource.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "area", "disaggregation"],
+                name="datavalue_unique_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["indicator", "period", "area_level", "area_path"],
+                name="datavalue_rollup_idx",
+            ),
+            models.Index(fields=["period", "area"], name="datavalue_period_area_idx"),
+            models.Index(fields=["province_code", "period"], name="datavalue_province_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.slug} {self.period} {self.area.key} [{self.disaggregation}]"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    RUNNING = "running", _("Đang tính")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+class ComputationRun(AreaOwned):
+    """A computation of every computed indicator for an area subtree and a period.
+
+    Steps (one per indicator) are executed one request at a time by the progress bar's
+    htmx polling, so the run needs no worker process; `computation_run_all` does them all.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=6)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    steps = models.JSONField(default=list)  # indicator slugs, in order
+    done_steps = models.PositiveSmallIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    skipped_locked = models.JSONField(default=list)  # area keys whose report is approved
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt tính chỉ tiêu")
+        verbose_name_plural = _("lượt tính chỉ tiêu")
+        indexes = [models.Index(fields=["area", "period"], name="comprun_area_period_idx")]
+
+    @property
+    def total_steps(self) -> int:
+        return len(self.steps)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done_steps / self.total_steps) if self.steps else 100
+
+
+class ReportStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa lập")
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class Report(AreaOwned):
+    """A commune's 6-month or annual report for one period (báo cáo định kỳ)."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("kỳ báo cáo"), max_length=6)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    due_date = models.DateField(_("hạn gửi"))
+    number = models.CharField(_("số hiệu"), max_length=60, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    narrative_results = models.TextField(_("kết quả đạt được"), blank=True)
+    narrative_limits = models.TextField(_("hạn chế, nguyên nhân"), blank=True)
+    narrative_proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["-period", "area__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "period"], name="report_unique_area_period")
+        ]
+        indexes = [
+            models.Index(
+                fields=["province_code", "period", "status"], name="report_prov_period_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.full_name} · {self.period}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.submitted_at is None:
+            return None
+        from django.utils import timezone
+
+        return timezone.localdate(self.submitted_at) <= self.due_date
+
+
+class ReportEvent(models.Model):
+    """The report's history as the officers see it (submitted, returned with a comment ...)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    comment = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["report", "at"], name="reportevent_report_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class UnitReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi xã")
+
+
+class UnitReport(AreaOwned):
+    """A unit's part of the commune's report (health station, school, police ...)."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=6)
+    status = models.CharField(
+        max_length=10, choices=UnitReportStatus.choices, default=UnitReportStatus.DRAFT
+    )
+    due_date = models.DateField(_("hạn gửi"))
+    narrative = models.TextField(_("kết quả thực hiện"), blank=True)
+    difficulties = models.TextField(_("khó khăn, đề xuất"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("báo cáo của đơn vị")
+        verbose_name_plural = _("báo cáo của đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "period"], name="unitreport_unique")
+        ]
+        indexes = [models.Index(fields=["area", "period"], name="unitreport_area_period_idx")]
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.submitted_at is None:
+            return None
+        from django.utils import timezone
+
+        return timezone.localdate(self.submitted_at) <= self.due_date

@@ -1,0 +1,437 @@
+"""Reads for indicators, values (rolled up at read time), reports and completeness.
+
+Every read takes the acting user and goes through `treem.core.access`: an area or a
+report outside the user's scope is a 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from treem.core.access import Cap, has_capability, scoped
+from treem.core.models import Agency, Area, AreaLevel
+from treem.core.selectors import area_by_key, rollup_paths
+from treem.reports.models import (
+    ComputationRun,
+    DataValue,
+    FormulaKind,
+    Indicator,
+    IndicatorUnit,
+    Report,
+    ReportStatus,
+    UnitReport,
+    UnitReportStatus,
+)
+from treem.reports.periods import Period, parse_period
+
+VIEW_CAPS = (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)
+
+
+def can_view(user: Any, area: Area) -> bool:
+    return any(has_capability(user, c, area) for c in VIEW_CAPS)
+
+
+def area_for_reports(*, user: Any, key: str) -> Area:
+    area = area_by_key(key)
+    if not can_view(user, area):
+        raise Http404
+    return area
+
+
+def indicators(*, active_only: bool = True) -> QuerySet[Indicator]:
+    qs = Indicator.objects.select_related("numerator", "denominator")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def _paths_q(paths: list[str], field: str = "area_path") -> Q:
+    return reduce(lambda a, b: a | b, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+def _value_level(area: Area) -> int:
+    """Villages read their own rows; communes and provinces sum the commune rows."""
+    return AreaLevel.VILLAGE if area.level == AreaLevel.VILLAGE else AreaLevel.COMMUNE
+
+
+@dataclass
+class Cell:
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def _quantize(v: Decimal, unit: str) -> Decimal:
+    if unit == IndicatorUnit.PERCENT:
+        return v.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return v.quantize(Decimal(1)) if v == v.to_integral_value() else v.normalize()
+
+
+def rolled_up(
+    area: Area, periods: list[str], inds: list[Indicator], keys: list[str] | None = None
+) -> dict[tuple[str, str, str], Cell]:
+    """(slug, period, key) -> Cell for `area`: a GROUP BY over area paths, one query.
+
+    Ratios are recomputed from the summed numerator and denominator, never averaged; a
+    manual percentage of several communes has no sum (None).
+    """
+    needed: dict[int, Indicator] = {}
+    for ind in inds:
+        needed[ind.pk] = ind
+        if ind.formula == FormulaKind.RATIO and ind.numerator and ind.denominator:
+            needed[ind.numerator.pk] = ind.numerator
+            needed[ind.denominator.pk] = ind.denominator
+    qs = DataValue.objects.filter(
+        _paths_q(rollup_paths(area)),
+        indicator_id__in=list(needed),
+        period__in=periods,
+        area_level=_value_level(area),
+    )
+    if keys is not None:
+        qs = qs.filter(disaggregation__in=keys)
+    sums: dict[tuple[int, str, str], tuple[Decimal, int]] = {}
+    for row in (
+        qs.values("indicator_id", "period", "disaggregation")
+        .annotate(v=Sum("value"), n=Count("id"))
+        .order_by()
+    ):
+        sums[(row["indicator_id"], row["period"], row["disaggregation"])] = (row["v"], row["n"])
+    result: dict[tuple[str, str, str], Cell] = {}
+    for ind in inds:
+        if ind.formula == FormulaKind.RATIO and ind.numerator and ind.denominator:
+            den_keys = {(p, k) for (i, p, k) in sums if i == ind.denominator.pk}
+            for p, k in den_keys:
+                den = sums[(ind.denominator.pk, p, k)][0]
+                num = sums.get((ind.numerator.pk, p, k), (None, 0))[0]
+                value = None
+                if den and num is not None:
+                    value = _quantize(num * ind.factor / den, ind.unit)
+                result[(ind.slug, p, k)] = Cell(value, num, den)
+            continue
+        for (i, p, k), (v, n) in sums.items():
+            if i != ind.pk:
+                continue
+            if ind.unit == IndicatorUnit.PERCENT and n > 1:
+                result[(ind.slug, p, k)] = Cell(None)
+            else:
+                result[(ind.slug, p, k)] = Cell(_quantize(v, ind.unit))
+    return result
+
+
+@dataclass
+class TableRow:
+    indicator: Indicator
+    value: Cell | None
+    previous: Cell | None
+    target: Any = None
+    breakdown: list[tuple[str, str, Cell]] = field(default_factory=list)
+
+
+def dimension_label(key: str) -> str:
+    """A Vietnamese label for a disaggregation key ("sex=female;age_group=0_3")."""
+    from treem.reports.labels import key_label
+
+    return key_label(key)
+
+
+def indicator_table(*, user: Any, area: Area, period: str, with_breakdown: bool = True) -> list:
+    """The report's indicator table: value, same period last year, plan target, breakdown."""
+    if not can_view(user, area):
+        raise Http404
+    p = parse_period(period)
+    prev = p.same_period_last_year.code
+    inds = [i for i in indicators() if i.applies_to(p.code)]
+    cells = rolled_up(area, [p.code, prev], inds)
+    targets = plan_targets(area=area, year=p.year)
+    rows = []
+    for ind in inds:
+        breakdown = []
+        if with_breakdown:
+            breakdown = sorted(
+                (
+                    (k, dimension_label(k), c)
+                    for (s, per, k), c in cells.items()
+                    if s == ind.slug and per == p.code and k and ";" not in k
+                ),
+                key=lambda t: t[0],
+            )
+        rows.append(
+            TableRow(
+                indicator=ind,
+                value=cells.get((ind.slug, p.code, "")),
+                previous=cells.get((ind.slug, prev, "")),
+                target=targets.get(ind.slug),
+                breakdown=breakdown,
+            )
+        )
+    return rows
+
+
+def plan_targets(*, area: Area, year: int) -> dict[str, Any]:
+    """Plan targets linked to indicators (PlanTarget.indicator_slug) in the area's plan."""
+    try:
+        from treem.plans.models import PlanTarget
+    except ImportError:  # pragma: no cover - the plans app is optional here
+        return {}
+    result: dict[str, Any] = {}
+    qs = (
+        PlanTarget.objects.filter(plan__area=area, plan__year=year)
+        .exclude(indicator_slug="")
+        .order_by("plan__id", "position")
+    )
+    for t in qs:
+        result.setdefault(t.indicator_slug, t)
+    return result
+
+
+def drilldown(*, user: Any, area: Area, period: str, indicator: Indicator) -> list[tuple]:
+    """(sub-area, Cell) for the level below: communes of a province, villages of a commune.
+
+    Rows recorded under a pre-2025 commune are shown under its successor.
+    """
+    if not can_view(user, area):
+        raise Http404
+    p = parse_period(period)
+    if area.level == AreaLevel.VILLAGE:
+        return []
+    child_level = AreaLevel.VILLAGE if area.level == AreaLevel.COMMUNE else AreaLevel.COMMUNE
+    targets = list(
+        Area.objects.filter(path__startswith=area.path, level=child_level, valid_to__isnull=True)
+        .prefetch_related("predecessors")
+        .order_by("name")
+    )
+    terms = [indicator]
+    if indicator.formula == FormulaKind.RATIO and indicator.numerator and indicator.denominator:
+        terms = [indicator.numerator, indicator.denominator]
+    rows = (
+        DataValue.objects.filter(
+            _paths_q(rollup_paths(area)),
+            indicator__in=terms,
+            period=p.code,
+            area_level=child_level,
+            disaggregation="",
+        )
+        .values("area_id", "indicator_id")
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    owner: dict[int, int] = {}
+    for t in targets:
+        owner[t.pk] = t.pk
+        for pred in t.predecessors.all():
+            if pred.level == child_level:
+                owner.setdefault(pred.pk, t.pk)
+    acc: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    seen: set[tuple[int, int]] = set()
+    for r in rows:
+        target_id = owner.get(r["area_id"])
+        if target_id is not None:
+            acc[(target_id, r["indicator_id"])] += r["v"]
+            seen.add((target_id, r["indicator_id"]))
+    result = []
+    for t in targets:
+        if len(terms) == 2:
+            num = acc.get((t.pk, terms[0].pk)) if (t.pk, terms[0].pk) in seen else None
+            den = acc.get((t.pk, terms[1].pk)) if (t.pk, terms[1].pk) in seen else None
+            value = (
+                _quantize(num * indicator.factor / den, indicator.unit)
+                if num is not None and den
+                else None
+            )
+            result.append((t, Cell(value, num, den)))
+        else:
+            v = acc[(t.pk, indicator.pk)] if (t.pk, indicator.pk) in seen else None
+            result.append((t, Cell(_quantize(v, indicator.unit) if v is not None else None)))
+    return result
+
+
+def trend(*, user: Any, area: Area, slugs: list[str], periods: list[str]) -> dict[str, list]:
+    """Totals of a few indicators across periods (chart data), one query."""
+    if not can_view(user, area):
+        raise Http404
+    inds = [i for i in indicators() if i.slug in slugs]
+    cells = rolled_up(area, periods, inds, keys=[""])
+    return {
+        ind.slug: [
+            float(c.value) if (c := cells.get((ind.slug, p, ""))) and c.value is not None else None
+            for p in periods
+        ]
+        for ind in inds
+    }
+
+
+def values_query(
+    *, user: Any, indicator: Indicator, period: str, area: Area, by: list[str]
+) -> dict[str, Cell]:
+    """API: the indicator's values for an area subtree, total or by dimension(s)."""
+    if not can_view(user, area):
+        raise Http404
+    p = parse_period(period)
+    cells = rolled_up(area, [p.code], [indicator])
+    wanted = sorted(by)
+    result = {}
+    for (_s, _p, key), cell in cells.items():
+        dims = sorted(part.split("=", 1)[0] for part in key.split(";")) if key else []
+        if dims == wanted:
+            result[key] = cell
+    return result
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+def report_list(*, user: Any, period: str | None = None) -> QuerySet[Report]:
+    qs = scoped(
+        Report.objects.select_related("area", "submitted_by", "decided_by"),
+        user,
+        Cap.REPORTS_VIEW,
+    )
+    if period:
+        qs = qs.filter(period=period)
+    return qs.order_by("-period", "area__name")
+
+
+def report_get(*, user: Any, pk: int) -> Report:
+    try:
+        return report_list(user=user).get(pk=pk)
+    except (Report.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def report_for(*, user: Any, area: Area, period: str) -> Report | None:
+    if not can_view(user, area):
+        raise Http404
+    return Report.objects.filter(area=area, period=period).select_related("area").first()
+
+
+def unit_reports(*, user: Any, area: Area, period: str) -> list[tuple[Agency, UnitReport | None]]:
+    """Every active unit of the commune with its part for the period (None: not started)."""
+    if not can_view(user, area):
+        raise Http404
+    agencies = list(Agency.objects.filter(area=area, is_active=True).order_by("kind", "name"))
+    parts = {
+        u.agency_id: u
+        for u in UnitReport.objects.filter(area=area, period=period).select_related("submitted_by")
+    }
+    return [(a, parts.get(a.pk)) for a in agencies]
+
+
+def task_progress(*, user: Any, area: Area, period: str) -> list[Any]:
+    """Units' progress on plan tasks recorded during the period (latest per task and unit)."""
+    if not can_view(user, area):
+        raise Http404
+    try:
+        from treem.plans.models import TaskProgress
+    except ImportError:  # pragma: no cover
+        return []
+    p = parse_period(period)
+    entries = (
+        TaskProgress.objects.filter(area=area, date__gte=p.start, date__lte=p.end)
+        .select_related("task", "agency")
+        .order_by("task__position", "task_id", "agency_id", "-date", "-id")
+    )
+    latest: dict[tuple[int, int | None], Any] = {}
+    for e in entries:
+        latest.setdefault((e.task_id, e.agency_id), e)
+    return list(latest.values())
+
+
+@dataclass
+class CompletenessRow:
+    area: Area
+    report: Report | None
+    units_total: int
+    units_submitted: int
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else ReportStatus.NOT_STARTED
+
+    @property
+    def submitted(self) -> bool:
+        return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+@dataclass
+class Completeness:
+    period: Period
+    rows: list[CompletenessRow]
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for r in self.rows if r.submitted)
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for r in self.rows if r.submitted and r.report and r.report.on_time)
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.submitted / self.expected) if self.expected else 0
+
+    @property
+    def on_time_rate(self) -> int:
+        return round(100 * self.on_time / self.expected) if self.expected else 0
+
+
+def completeness(*, user: Any, area: Area, period: str) -> Completeness:
+    """Which communes under `area` have submitted for the period, on time or late."""
+    if not can_view(user, area):
+        raise Http404
+    p = parse_period(period)
+    communes = list(
+        Area.objects.filter(
+            path__startswith=area.path, level=AreaLevel.COMMUNE, valid_to__isnull=True
+        ).order_by("name")
+    )
+    ids = [c.pk for c in communes]
+    reports = {
+        r.area_id: r
+        for r in Report.objects.filter(area_id__in=ids, period=p.code).select_related(
+            "submitted_by"
+        )
+    }
+    units = dict(
+        Agency.objects.filter(area_id__in=ids, is_active=True)
+        .values("area_id")
+        .annotate(n=Count("id"))
+        .values_list("area_id", "n")
+    )
+    sent = dict(
+        UnitReport.objects.filter(area_id__in=ids, period=p.code, status=UnitReportStatus.SUBMITTED)
+        .values("area_id")
+        .annotate(n=Count("id"))
+        .values_list("area_id", "n")
+    )
+    rows = [
+        CompletenessRow(c, reports.get(c.pk), units.get(c.pk, 0), sent.get(c.pk, 0))
+        for c in communes
+    ]
+    return Completeness(p, rows)
+
+
+def latest_run(*, user: Any, area: Area, period: str) -> ComputationRun | None:
+    if not can_view(user, area):
+        raise Http404
+    return ComputationRun.objects.filter(area=area, period=period).order_by("-pk").first()
+
+
+def run_get(*, user: Any, pk: int) -> ComputationRun:
+    run = ComputationRun.objects.select_related("area").filter(pk=pk).first()
+    if run is None or not can_view(user, run.area):
+        raise Http404
+    return run
+
+
+def today() -> Any:
+    return timezone.localdate()

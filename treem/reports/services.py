@@ -1,0 +1,636 @@
+"""Writes for indicators, data values, computation runs, reports and units' reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treem.core.access import Cap, has_capability, is_system_admin
+from treem.core.audit import audit, diff, snapshot
+from treem.core.models import Agency, Area, AreaLevel
+from treem.core.selectors import rollup_paths
+from treem.core.text import clean
+from treem.reports.computations import COMPUTATIONS
+from treem.reports.models import (
+    ComputationRun,
+    DataValue,
+    Dimension,
+    FormulaKind,
+    Indicator,
+    IndicatorGroup,
+    IndicatorUnit,
+    PeriodType,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    RunStatus,
+    UnitReport,
+    UnitReportStatus,
+    ValueSource,
+)
+from treem.reports.periods import Period, due_date, parse_period
+
+# The pair of dimensions also stored crossed (TT13 tables: sex × age group).
+CROSSED = ("age_group", "sex")
+
+
+def _require(actor: Any, area: Area, *caps: str) -> None:
+    if not any(has_capability(actor, c, area) for c in caps):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def disaggregation_key(parts: dict[str, str]) -> str:
+    """Canonical key: dimension=value pairs sorted by dimension, ";"-joined; "" = total."""
+    return ";".join(f"{k}={parts[k]}" for k in sorted(parts))
+
+
+def key_combos(dims: Iterable[str], only: str | None = None) -> list[tuple[str, ...]]:
+    """The disaggregations stored for an indicator: total, each dimension, sex × age group."""
+    dims = sorted(set(dims))
+    combos: list[tuple[str, ...]] = [()] + [(d,) for d in dims]
+    if all(c in dims for c in CROSSED):
+        combos.append(CROSSED)
+    if only is not None:
+        combos = [c for c in combos if only in c]
+    return combos
+
+
+# -- indicators --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: Any,
+    slug: str,
+    name: str,
+    group: str,
+    unit: str,
+    disaggregations: list[str],
+    period_type: str = PeriodType.BOTH,
+    code: str = "",
+    definition: str = "",
+    formula: str = FormulaKind.MANUAL,
+    numerator: Indicator | None = None,
+    denominator: Indicator | None = None,
+    factor: Decimal = Decimal(100),
+) -> Indicator:
+    """Administrators add manual indicators (or ratios of two existing ones)."""
+    if not is_system_admin(actor):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống mới thêm được chỉ tiêu."))
+    slug = clean(slug).lower()
+    errors: dict[str, str] = {}
+    if not slug:
+        errors["slug"] = _("Mã chỉ tiêu không được để trống.")
+    elif Indicator.objects.filter(slug=slug).exists():
+        errors["slug"] = _("Mã chỉ tiêu “%(slug)s” đã có.") % {"slug": slug}
+    if not clean(name):
+        errors["name"] = _("Tên chỉ tiêu không được để trống.")
+    if group not in IndicatorGroup.values:
+        errors["group"] = _("Nhóm chỉ tiêu không hợp lệ.")
+    if unit not in IndicatorUnit.values:
+        errors["unit"] = _("Đơn vị tính không hợp lệ.")
+    bad = [d for d in disaggregations if d not in Dimension.values]
+    if bad:
+        errors["disaggregations"] = _("Phân tổ không hợp lệ: %(dims)s.") % {"dims": ", ".join(bad)}
+    if formula not in (FormulaKind.MANUAL, FormulaKind.RATIO):
+        errors["formula"] = _("Chỉ thêm được chỉ tiêu nhập tay hoặc tỷ lệ.")
+    if formula == FormulaKind.RATIO and (numerator is None or denominator is None):
+        errors["numerator"] = _("Chỉ tiêu tỷ lệ cần có tử số và mẫu số.")
+    if errors:
+        raise ValidationError(errors)
+    ind = Indicator.objects.create(
+        slug=slug,
+        code=clean(code),
+        name=clean(name),
+        group=group,
+        unit=unit,
+        formula=formula,
+        numerator=numerator,
+        denominator=denominator,
+        factor=factor,
+        disaggregations=sorted(set(disaggregations)),
+        period_type=period_type,
+        definition=definition.strip(),
+        sort_order=500,
+    )
+    audit(actor=actor, action="indicator.create", obj=ind, after=snapshot(ind))
+    return ind
+
+
+# -- locking -----------------------------------------------------------------------------
+
+
+def locked_paths(period: str, paths: list[str]) -> list[str]:
+    """Paths of areas under `paths` whose report for `period` is approved (values locked)."""
+    q = reduce(lambda a, b: a | b, (Q(area__path__startswith=p) for p in paths))
+    return list(
+        Report.objects.filter(q, period=period, status=ReportStatus.APPROVED).values_list(
+            "area__path", flat=True
+        )
+    )
+
+
+def _is_locked(area: Area, period: str) -> bool:
+    commune = area.parent if area.level == AreaLevel.VILLAGE and area.parent else area
+    return Report.objects.filter(area=commune, period=period, status=ReportStatus.APPROVED).exists()
+
+
+# -- manual values -----------------------------------------------------------------------
+
+
+def parse_value(raw: Any, *, label: str) -> Decimal | None:
+    """ "" means missing (no row); "0" is a zero. Vietnamese decimal commas accepted."""
+    text = clean(raw).replace(" ", "")
+    if text == "":
+        return None
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” không phải là số.") % {"label": label, "raw": raw}
+        ) from exc
+    if value < 0:
+        raise ValidationError(_("%(label)s: số liệu không được âm.") % {"label": label})
+    return value
+
+
+@transaction.atomic
+def manual_value_set(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    period: str,
+    area: Area,
+    value: Decimal | None,
+    disaggregation: str = "",
+) -> DataValue | None:
+    """Enter (or clear, with None) a manual indicator's value for a commune."""
+    _require(actor, area, Cap.REPORTS_EDIT)
+    p = parse_period(period)
+    if not indicator.is_manual:
+        raise ValidationError(
+            _("Chỉ tiêu “%(name)s” được tính tự động, không nhập tay.") % {"name": indicator.name}
+        )
+    if not indicator.applies_to(p.code):
+        raise ValidationError(
+            _("Chỉ tiêu “%(name)s” không báo cáo trong kỳ %(period)s.")
+            % {"name": indicator.name, "period": p.code}
+        )
+    if _is_locked(area, p.code):
+        raise ValidationError(
+            _("Báo cáo kỳ %(period)s của %(area)s đã được duyệt: số liệu đã khóa, không sửa được.")
+            % {"period": p.code, "area": area.full_name}
+        )
+    if indicator.unit == IndicatorUnit.PERCENT and value is not None and value > 100:
+        raise ValidationError(
+            _("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": indicator.name}
+        )
+    existing = DataValue.objects.filter(
+        indicator=indicator, period=p.code, area=area, disaggregation=disaggregation
+    ).first()
+    before = snapshot(existing) if existing else None
+    if value is None:
+        if existing is not None:
+            existing.delete()  # an aggregate, not personal data: clearing means "missing"
+            audit(actor=actor, action="datavalue.clear", obj=indicator, area=area, before=before)
+        return None
+    dv, _created = DataValue.objects.update_or_create(
+        indicator=indicator,
+        period=p.code,
+        area=area,
+        disaggregation=disaggregation,
+        defaults={
+            "value": value,
+            "source": ValueSource.MANUAL,
+            "entered_by": actor,
+            "area_path": area.path,
+            "area_level": area.level,
+            "province_code": area.province_code,
+        },
+    )
+    audit(
+        actor=actor,
+        action="datavalue.set",
+        obj=dv,
+        area=area,
+        before=before,
+        after=snapshot(dv),
+        repr_=f"{indicator.slug} {p.code} {area.key} [{disaggregation}]",
+    )
+    return dv
+
+
+# -- computation -------------------------------------------------------------------------
+
+
+def computed_indicators(period: Period) -> list[Indicator]:
+    return [
+        i
+        for i in Indicator.objects.filter(formula=FormulaKind.COMPUTED, is_active=True)
+        if i.computation in COMPUTATIONS and i.applies_to(period.code)
+    ]
+
+
+def compute_indicator(
+    indicator: Indicator, period: Period, area: Area, *, skip_paths: list[str] | None = None
+) -> int:
+    """Replace the computed values of one indicator for `area`'s subtree (and predecessors).
+
+    One or two GROUP BY queries per indicator; the disaggregations are sums over their
+    aggregated rows; rows go in with one bulk insert. Returns the number of rows written.
+    """
+    comp = COMPUTATIONS[indicator.computation]
+    paths = rollup_paths(area)
+    skip = skip_paths or []
+    scope = reduce(lambda a, b: a | b, (Q(commune__path__startswith=p) for p in paths))
+    dims = set(indicator.disaggregations)
+    at_commune: dict[tuple[int, str], int] = defaultdict(int)
+    at_village: dict[tuple[int, str], int] = defaultdict(int)
+    for grouped in comp.build(period, scope):
+        combos = key_combos(dims & set(grouped.dims), grouped.only)
+        for row in grouped.qs:
+            c, r, n = row["c"], row["r"], row["n"]
+            for combo in combos:
+                key = disaggregation_key({d: row[f"d_{d}"] for d in combo})
+                at_commune[(c, key)] += n
+                if r != c:
+                    at_village[(r, key)] += n
+    # Zero is a row: every current commune in scope gets its zeros.
+    communes = Area.objects.filter(
+        reduce(lambda a, b: a | b, (Q(path__startswith=p) for p in paths)),
+        level=AreaLevel.COMMUNE,
+        valid_to__isnull=True,
+    )
+    commune_ids = list(communes.values_list("pk", flat=True))
+    zero_keys = [""] + [
+        disaggregation_key({d: v})
+        for d, values in comp.zero_fill.items()
+        if d in dims
+        for v in values
+    ]
+    for cid in commune_ids:
+        for key in zero_keys:
+            at_commune.setdefault((cid, key), 0)
+    area_ids = {a for a, _k in at_commune} | {a for a, _k in at_village}
+    areas = {
+        a["pk"]: a
+        for a in Area.objects.filter(pk__in=area_ids).values("pk", "path", "level", "province_code")
+    }
+    now = timezone.now()
+    rows = []
+    for acc in (at_commune, at_village):
+        for (aid, key), n in acc.items():
+            info = areas[aid]
+            if any(info["path"].startswith(s) for s in skip):
+                continue
+            rows.append(
+                DataValue(
+                    indicator=indicator,
+                    period=period.code,
+                    area_id=aid,
+                    area_path=info["path"],
+                    area_level=info["level"],
+                    province_code=info["province_code"],
+                    disaggregation=key,
+                    value=Decimal(n),
+                    source=ValueSource.COMPUTED,
+                    updated_at=now,
+                )
+            )
+    with transaction.atomic():
+        stale = DataValue.objects.filter(
+            reduce(lambda a, b: a | b, (Q(area_path__startswith=p) for p in paths)),
+            indicator=indicator,
+            period=period.code,
+            source=ValueSource.COMPUTED,
+        )
+        for s in skip:
+            stale = stale.exclude(area_path__startswith=s)
+        stale.delete()
+        DataValue.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@transaction.atomic
+def computation_start(*, actor: Any, area: Area, period: str) -> ComputationRun:
+    _require(actor, area, Cap.REPORTS_EDIT, Cap.REPORTS_APPROVE)
+    p = parse_period(period)
+    if area.level not in (AreaLevel.PROVINCE, AreaLevel.COMMUNE) or area.is_legacy:
+        raise ValidationError(_("Chỉ tính số liệu cho tỉnh hoặc xã, phường đang có hiệu lực."))
+    steps = [i.slug for i in computed_indicators(p)]
+    run = ComputationRun.objects.create(
+        area=area,
+        province_code=area.province_code,
+        period=p.code,
+        steps=steps,
+        status=RunStatus.PENDING,
+        started_by=actor,
+        skipped_locked=[],
+    )
+    audit(
+        actor=actor,
+        action="reports.compute",
+        obj=run,
+        area=area,
+        after={"period": p.code, "steps": steps},
+        repr_=f"{area.full_name} {p.code}",
+    )
+    return run
+
+
+def computation_step(*, run: ComputationRun) -> ComputationRun:
+    """Do the run's next step (one indicator). Idempotent once the run is finished."""
+    if run.status in (RunStatus.DONE, RunStatus.FAILED):
+        return run
+    p = parse_period(run.period)
+    if run.done_steps == 0:
+        run.skipped_locked = locked_paths(p.code, rollup_paths(run.area))
+    if run.done_steps < run.total_steps:
+        slug = run.steps[run.done_steps]
+        indicator = Indicator.objects.filter(slug=slug).first()
+        try:
+            if indicator is not None:
+                run.rows_written += compute_indicator(
+                    indicator, p, run.area, skip_paths=list(run.skipped_locked)
+                )
+        except Exception as exc:
+            run.status = RunStatus.FAILED
+            run.error = f"{slug}: {exc}"
+            run.finished_at = timezone.now()
+            run.save()
+            return run
+        run.done_steps += 1
+        run.status = RunStatus.RUNNING
+    if run.done_steps >= run.total_steps:
+        run.status = RunStatus.DONE
+        run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def computation_run_all(*, actor: Any, area: Area, period: str) -> ComputationRun:
+    run = computation_start(actor=actor, area=area, period=period)
+    while run.status not in (RunStatus.DONE, RunStatus.FAILED):
+        run = computation_step(run=run)
+    return run
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+def _event(report: Report, action: str, actor: Any, comment: str = "") -> None:
+    ReportEvent.objects.create(report=report, action=action, actor=actor, comment=comment)
+
+
+@transaction.atomic
+def report_create(*, actor: Any, area: Area, period: str) -> Report:
+    """Open the commune's report for a period (idempotent: returns the existing one)."""
+    _require(actor, area, Cap.REPORTS_EDIT)
+    p = parse_period(period)
+    if area.level != AreaLevel.COMMUNE or area.is_legacy:
+        raise ValidationError(_("Báo cáo định kỳ được lập cho xã, phường đang có hiệu lực."))
+    existing = Report.objects.filter(area=area, period=p.code).first()
+    if existing is not None:
+        return existing
+    report = Report.objects.create(
+        area=area,
+        province_code=area.province_code,
+        period=p.code,
+        status=ReportStatus.DRAFT,
+        due_date=due_date(area, p, level="commune"),
+        place=area.name,
+        recipients=_("- UBND tỉnh (qua Sở Y tế);\n- Lưu: VT, VHXH."),
+        signer_title=_("CHỦ TỊCH"),
+        created_by=actor,
+    )
+    _event(report, "create", actor)
+    audit(actor=actor, action="report.create", obj=report, after=snapshot(report))
+    return report
+
+
+REPORT_TEXT_FIELDS = (
+    "number",
+    "place",
+    "signer_name",
+    "signer_title",
+    "recipients",
+    "narrative_results",
+    "narrative_limits",
+    "narrative_proposals",
+)
+
+
+def _check_version(report: Report | UnitReport, version: int | None) -> None:
+    if version is not None and int(version) != report.version:
+        raise ValidationError(
+            _(
+                "Báo cáo đã được người khác sửa trong lúc bạn soạn (phiên bản %(theirs)d, "
+                "bạn đang sửa phiên bản %(yours)d). Vui lòng tải lại trang và sửa lại."
+            )
+            % {"theirs": report.version, "yours": int(version)}
+        )
+
+
+@transaction.atomic
+def report_update(*, actor: Any, report: Report, version: int | None, **changes: Any) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(actor, report.area, Cap.REPORTS_EDIT)
+    _check_version(report, version)
+    if not report.is_editable:
+        raise ValidationError(
+            _("Báo cáo đang ở trạng thái “%(status)s”, không sửa được.")
+            % {"status": report.get_status_display()}
+        )
+    before = snapshot(report, REPORT_TEXT_FIELDS)
+    for field in REPORT_TEXT_FIELDS:
+        if field in changes:
+            value = changes[field] or ""
+            setattr(report, field, value.strip() if "\n" in value else clean(value))
+    report.version += 1
+    report.save()
+    b, a = diff(before, snapshot(report, REPORT_TEXT_FIELDS))
+    audit(actor=actor, action="report.update", obj=report, before=b, after=a)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, report: Report, version: int | None = None) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require(actor, report.area, Cap.REPORTS_EDIT)
+    _check_version(report, version)
+    if not report.is_editable:
+        raise ValidationError(
+            _("Báo cáo đang ở trạng thái “%(status)s”, không gửi được.")
+            % {"status": report.get_status_display()}
+        )
+    missing = [
+        label
+        for field, label in (
+            ("narrative_results", _("Kết quả đạt được")),
+            ("narrative_limits", _("Hạn chế, nguyên nhân")),
+            ("narrative_proposals", _("Đề xuất, kiến nghị")),
+        )
+        if not getattr(report, field).strip()
+    ]
+    if missing:
+        raise ValidationError(
+            _("Chưa gửi được: mục %(fields)s còn trống.") % {"fields": ", ".join(map(str, missing))}
+        )
+    if not DataValue.objects.filter(
+        period=report.period, area=report.area, source=ValueSource.COMPUTED
+    ).exists():
+        raise ValidationError(_("Chưa gửi được: hãy tính số liệu cho kỳ báo cáo trước."))
+    before = snapshot(report, ("status",))
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.version += 1
+    report.save()
+    _event(report, "submit", actor)
+    audit(
+        actor=actor,
+        action="report.submit",
+        obj=report,
+        before=before,
+        after={"status": report.status, "on_time": report.on_time},
+    )
+    return report
+
+
+def _decide_guard(actor: Any, report: Report) -> None:
+    _require(actor, report.area, Cap.REPORTS_APPROVE)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ duyệt hoặc trả lại được báo cáo đã gửi (hiện: “%(status)s”).")
+            % {"status": report.get_status_display()}
+        )
+
+
+@transaction.atomic
+def report_return(*, actor: Any, report: Report, comment: str) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _decide_guard(actor, report)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Vui lòng ghi ý kiến khi trả lại báo cáo.")})
+    report.status = ReportStatus.RETURNED
+    report.return_comment = comment
+    report.decided_at = timezone.now()
+    report.decided_by = actor
+    report.version += 1
+    report.save()
+    _event(report, "return", actor, comment)
+    audit(
+        actor=actor,
+        action="report.return",
+        obj=report,
+        before={"status": ReportStatus.SUBMITTED},
+        after={"status": report.status, "comment": comment},
+    )
+    return report
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: Report, comment: str = "") -> Report:
+    """Approve bottom-up: the province approves a commune's report; its values lock."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _decide_guard(actor, report)
+    report.status = ReportStatus.APPROVED
+    report.decided_at = timezone.now()
+    report.decided_by = actor
+    report.version += 1
+    report.save()
+    _event(report, "approve", actor, (comment or "").strip())
+    audit(
+        actor=actor,
+        action="report.approve",
+        obj=report,
+        before={"status": ReportStatus.SUBMITTED},
+        after={"status": report.status},
+    )
+    return report
+
+
+# -- units' reports ----------------------------------------------------------------------
+
+
+def _require_unit(actor: Any, agency: Agency) -> None:
+    if is_system_admin(actor) or has_capability(actor, Cap.REPORTS_EDIT, agency.area):
+        return
+    from treem.core.access import user_agency_ids
+
+    if has_capability(actor, Cap.REPORTS_UNIT, agency.area) and agency.pk in user_agency_ids(actor):
+        return
+    raise PermissionDenied(_("Bạn không có quyền báo cáo thay đơn vị này."))
+
+
+@transaction.atomic
+def unit_report_save(
+    *,
+    actor: Any,
+    agency: Agency,
+    period: str,
+    narrative: str,
+    difficulties: str = "",
+    version: int | None = None,
+    submit: bool = False,
+) -> UnitReport:
+    """A unit writes (and optionally sends) its part of the commune's report."""
+    _require_unit(actor, agency)
+    p = parse_period(period)
+    ur = UnitReport.objects.select_for_update().filter(agency=agency, period=p.code).first()
+    if ur is None:
+        ur = UnitReport(
+            agency=agency,
+            area=agency.area,
+            province_code=agency.province_code,
+            period=p.code,
+            due_date=due_date(agency.area, p, level="unit"),
+            version=0,
+        )
+    else:
+        _check_version(ur, version)
+    commune_report = Report.objects.filter(area=agency.area, period=p.code).first()
+    if commune_report is not None and commune_report.status in (
+        ReportStatus.SUBMITTED,
+        ReportStatus.APPROVED,
+    ):
+        raise ValidationError(
+            _("Báo cáo của xã kỳ %(period)s đã gửi lên tỉnh: không sửa được phần của đơn vị.")
+            % {"period": p.code}
+        )
+    if submit and not narrative.strip():
+        raise ValidationError({"narrative": _("Vui lòng ghi kết quả thực hiện trước khi gửi.")})
+    before = snapshot(ur) if ur.pk else None
+    ur.narrative = narrative.strip()
+    ur.difficulties = difficulties.strip()
+    ur.version += 1
+    if submit:
+        ur.status = UnitReportStatus.SUBMITTED
+        ur.submitted_at = timezone.now()
+        ur.submitted_by = actor
+    ur.save()
+    audit(
+        actor=actor,
+        action="unitreport.submit" if submit else "unitreport.save",
+        obj=ur,
+        area=agency.area,
+        before=before,
+        after=snapshot(ur),
+        repr_=f"{agency.name} {p.code}",
+    )
+    return ur
