@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from treem.core.access import Cap, has_capability, scoped
 from treem.core.models import Agency, Area, AreaLevel
-from treem.core.selectors import area_by_key, rollup_paths
+from treem.core.selectors import area_by_key
+from treem.reports.scope import data_paths
 from treem.reports.models import (
     ComputationRun,
     DataValue,
@@ -88,7 +89,7 @@ def rolled_up(
             needed[ind.numerator.pk] = ind.numerator
             needed[ind.denominator.pk] = ind.denominator
     qs = DataValue.objects.filter(
-        _paths_q(rollup_paths(area)),
+        _paths_q(data_paths(area)),
         indicator_id__in=list(needed),
         period__in=periods,
         area_level=_value_level(area),
@@ -211,7 +212,7 @@ def drilldown(*, user: Any, area: Area, period: str, indicator: Indicator) -> li
         terms = [indicator.numerator, indicator.denominator]
     rows = (
         DataValue.objects.filter(
-            _paths_q(rollup_paths(area)),
+            _paths_q(data_paths(area)),
             indicator__in=terms,
             period=p.code,
             area_level=child_level,

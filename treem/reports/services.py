@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from treem.core.access import Cap, has_capability, is_system_admin
 from treem.core.audit import audit, diff, snapshot
 from treem.core.models import Agency, Area, AreaLevel
-from treem.core.selectors import rollup_paths
+from treem.reports.scope import data_paths
 from treem.core.text import clean
 from treem.reports.computations import COMPUTATIONS
 from treem.reports.models import (
@@ -254,7 +254,7 @@ def compute_indicator(
     aggregated rows; rows go in with one bulk insert. Returns the number of rows written.
     """
     comp = COMPUTATIONS[indicator.computation]
-    paths = rollup_paths(area)
+    paths = data_paths(area)
     skip = skip_paths or []
     scope = reduce(lambda a, b: a | b, (Q(commune__path__startswith=p) for p in paths))
     dims = set(indicator.disaggregations)
@@ -358,7 +358,7 @@ def computation_step(*, run: ComputationRun) -> ComputationRun:
         return run
     p = parse_period(run.period)
     if run.done_steps == 0:
-        run.skipped_locked = locked_paths(p.code, rollup_paths(run.area))
+        run.skipped_locked = locked_paths(p.code, data_paths(run.area))
     if run.done_steps < run.total_steps:
         slug = run.steps[run.done_steps]
         indicator = Indicator.objects.filter(slug=slug).first()

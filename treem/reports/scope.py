@@ -1,0 +1,24 @@
+"""Which stored rows belong to an area: its subtree, plus pre-2025 units that became part of it."""
+
+from __future__ import annotations
+
+from treem.core.models import Area, AreaLevel
+from treem.core.selectors import rollup_paths
+
+
+def data_paths(area: Area) -> list[str]:
+    """Path prefixes whose data rolls up into `area`.
+
+    `rollup_paths` adds the area's own same-level predecessors; for a province we also
+    add the pre-2025 communes whose successors lie inside it (a dissolved district's
+    commune sits under the old province's path, not the new one's).
+    """
+    paths = rollup_paths(area)
+    if area.level < AreaLevel.COMMUNE:
+        legacy = Area.objects.filter(
+            level=AreaLevel.COMMUNE,
+            valid_to__isnull=False,
+            successors__path__startswith=area.path,
+        ).values_list("path", flat=True)
+        paths.extend(p for p in legacy.distinct() if not any(p.startswith(q) for q in paths))
+    return paths
