@@ -107,13 +107,10 @@ def refresh_clock(case: Case, holidays: set[dt.date] | None = None) -> None:
         holidays = clock.holidays_between(start, latest + dt.timedelta(days=90))
     case.emergency_due_at = clock.emergency_due(case.received_at) if case.serious_risk else None
     case.plan_due_on = clock.plan_draft_due(case.plan_clock_from or case.received_at, holidays)
-    pending = (
-        case.plans.filter(status=PlanStatus.SUBMITTED).order_by("-number").first()
-        if case.pk
-        else None
-    )
+    # The approval clock of the latest plan (kept after the decision, to show timeliness)
+    latest_plan = case.plans.order_by("-number").first() if case.pk else None
     case.approval_due_on = (
-        clock.plan_approval_due(pending.submitted_at, holidays) if pending else None
+        clock.plan_approval_due(latest_plan.submitted_at, holidays) if latest_plan else None
     )
     case.separation_due_on = (
         clock.separation_due(case.separation_started_at) if case.separation_started_at else None
