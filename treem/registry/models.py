@@ -385,12 +385,12 @@ class SpecialGroup(models.TextChoices):
             "n) Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, cận nghèo"
         ),
     )
-    O = (
+    O = (  # noqa: E741
         "o",
         _(
             "o) Trẻ em di cư, lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người chăm sóc"
         ),
-    )  # noqa: E741
+    )
 
 
 class AtRiskGroup(models.TextChoices):

@@ -381,7 +381,7 @@ def data_quality_summary(*, user: Any, area: Area | None = None) -> dict[str, An
 
 
 def data_quality_list(
-    *, user: Any, problem: str, area: Area | None = None, village: str = ""
+    *, user: Any, problem: str, area: Area | None = None, village: int | None = None
 ) -> QuerySet[Child]:
     conds = _quality_conditions()
     if problem not in conds:
@@ -390,7 +390,7 @@ def data_quality_list(
     if area is not None:
         qs = qs.filter(area__path__startswith=area.path)
     if village:
-        qs = qs.filter(area__key=village)
+        qs = qs.filter(area_id=village)
     return qs.filter(conds[problem]).select_related("area", "ethnicity").order_by("name_sort", "id")
 
 

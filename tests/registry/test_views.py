@@ -1,0 +1,249 @@
+"""Registry pages: three personas each, collaborators village-only, query bound on the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from treem.core.models import AuditLog
+from treem.registry import services
+from treem.registry.models import Child
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kid(child_maker: Any) -> Child:
+    return child_maker(
+        "Đặng Minh Khôi",
+        birth_date=dt.date(2018, 4, 2),
+        caregivers=[{"relation": "mother", "full_name": "Trần Thị Bình"}],
+    )
+
+
+def test_list_three_personas(world: Any, client_for: Any, kid: Child) -> None:
+    url = reverse("registry:child_list")
+    response = client_for(world.officer).get(url)
+    assert response.status_code == 200
+    assert "Đặng Minh Khôi" in response.content.decode()
+    other = client_for(world.other_officer).get(url)
+    assert other.status_code == 200
+    assert "Đặng Minh Khôi" not in other.content.decode()
+    anon = Client().get(url)
+    assert anon.status_code == 302 and "/dang-nhap/" in anon["Location"]
+
+
+def test_list_htmx_search_without_diacritics(world: Any, client_for: Any, child_maker: Any) -> None:
+    child_maker("Đặng Minh Khôi", birth_date=dt.date(2018, 4, 2))
+    child_maker("Lê Thị Lan", sex="female")
+    response = client_for(world.officer).get(
+        reverse("registry:child_list"),
+        {"q": "khoi dang"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="child-results",
+    )
+    body = response.content.decode()
+    assert "Đặng Minh Khôi" in body and "Lê Thị Lan" not in body
+    assert "<html" not in body  # the partial only
+
+
+def test_list_query_count_is_bounded(
+    world: Any, client_for: Any, child_maker: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        child = child_maker(f"Nguyễn Văn Tên{i}")
+        services.circumstance_add(actor=world.officer, child=child, kind="special", group="d")
+    client = client_for(world.officer)
+    client.get(reverse("registry:child_list"))  # warm the session
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("registry:child_list"), {"group": "special"})
+    assert response.content.decode().count("/tre-em/") >= 30
+
+
+def test_collaborator_sees_only_their_village(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    mine = child_maker("Phạm Văn Tú")
+    elsewhere = child_maker("Đỗ Thị Hà", area=world.village2, sex="female")
+    client = client_for(world.collaborator)
+    body = client.get(reverse("registry:child_list")).content.decode()
+    assert "Phạm Văn Tú" in body and "Đỗ Thị Hà" not in body
+    assert client.get(reverse("registry:child_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("registry:child_detail", args=[elsewhere.pk])).status_code == 404
+    # registered by the officer: the collaborator may read but not edit
+    assert client.get(reverse("registry:child_edit", args=[mine.pk])).status_code == 404
+
+
+def test_detail_three_personas(world: Any, client_for: Any, kid: Child) -> None:
+    url = reverse("registry:child_detail", args=[kid.pk])
+    body = client_for(world.officer).get(url).content.decode()
+    assert "Trần Thị Bình" in body and "child.create" in body and 'id="case-slot"' in body
+    assert client_for(world.other_officer).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_create_with_search_before_create(world: Any, client_for: Any, kid: Child) -> None:
+    client = client_for(world.officer)
+    url = reverse("registry:child_create")
+    data = {
+        "full_name": "DANG MINH KHOI",
+        "birth_date": "02/04/2018",
+        "birth_date_precision": "day",
+        "sex": "male",
+        "area": world.village.pk,
+        "poverty": "none",
+        "mother_name": "Hoàng Thị Cúc",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Đã có 1 trẻ trùng" in response.content.decode()
+    assert Child.objects.count() == 1
+    response = client.post(url, {**data, "confirm_not_duplicate": "on"})
+    assert response.status_code == 302
+    new = Child.objects.exclude(pk=kid.pk).get()
+    assert new.full_name == "Dang Minh Khoi"
+    assert new.caregivers.get().full_name == "Hoàng Thị Cúc"
+    similar = client.get(reverse("registry:child_similar"), {"full_name": "đặng minh khôi"})
+    assert "Đặng Minh Khôi" in similar.content.decode()
+    assert client_for(world.other_officer).get(url).status_code == 200  # own commune form
+    assert Client().get(url).status_code == 302
+
+
+def test_create_form_reports_bad_fields(world: Any, client_for: Any) -> None:
+    response = client_for(world.officer).post(
+        reverse("registry:child_create"),
+        {
+            "full_name": "Lê Văn Sai",
+            "birth_date": "31/02/2018",
+            "birth_date_precision": "day",
+            "area": world.village.pk,
+            "poverty": "none",
+            "id_number": "12345",
+        },
+    )
+    body = response.content.decode()
+    assert "Ngày không hợp lệ" in body
+    assert Child.objects.count() == 0
+
+
+def test_edit_with_stale_version_is_refused(world: Any, client_for: Any, kid: Child) -> None:
+    client = client_for(world.officer)
+    url = reverse("registry:child_edit", args=[kid.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "full_name": kid.full_name,
+        "birth_date": "02/04/2018",
+        "birth_date_precision": "day",
+        "sex": "male",
+        "area": world.village.pk,
+        "poverty": "poor",
+        "version": kid.version,
+    }
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "poverty": "near_poor"})
+    assert "vừa được người khác sửa" in response.content.decode()
+    kid.refresh_from_db()
+    assert kid.poverty == "poor"
+    assert client_for(world.other_officer).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_sub_forms_on_child_page(world: Any, client_for: Any, kid: Child) -> None:
+    client = client_for(world.officer)
+    r = client.post(
+        reverse("registry:circumstance_add", args=[kid.pk]),
+        {"kind": "special", "group": "d", "subtype": "mild", "start_date": "01/01/2024"},
+    )
+    assert r.status_code == 302
+    r = client.post(
+        reverse("registry:support_add", args=[kid.pk]),
+        {"kind": "gift", "date": "01/06/2025", "amount": "500000", "source": "business"},
+    )
+    assert r.status_code == 302
+    body = client.get(reverse("registry:child_detail", args=[kid.pk])).content.decode()
+    assert ("Trẻ em khuyết tật" in body and "500.000" in body) or "500,000" in body
+    assert (
+        client_for(world.other_officer)
+        .post(
+            reverse("registry:support_add", args=[kid.pk]), {"kind": "gift", "date": "01/06/2025"}
+        )
+        .status_code
+        == 404
+    )
+    assert Client().post(reverse("registry:support_add", args=[kid.pk])).status_code == 302
+
+
+def test_move_died_archive(world: Any, client_for: Any, kid: Child, child_maker: Any) -> None:
+    client = client_for(world.officer)
+    r = client.post(
+        reverse("registry:child_move", args=[kid.pk]),
+        {"to_commune": world.other_commune.pk, "date": dt.date.today().strftime("%d/%m/%Y")},
+    )
+    assert r.status_code == 302 and r["Location"] == reverse("registry:child_list")
+    kid.refresh_from_db()
+    assert kid.commune == world.other_commune
+    assert (
+        client_for(world.other_officer)
+        .get(reverse("registry:child_detail", args=[kid.pk]))
+        .status_code
+        == 200
+    )
+    other = child_maker("Vũ Văn Khoa")
+    client.post(
+        reverse("registry:child_died", args=[other.pk]),
+        {"date": dt.date.today().strftime("%d/%m/%Y"), "cause": "Tai nạn"},
+    )
+    other.refresh_from_db()
+    assert other.status == "died"
+
+
+def test_duplicates_merge_and_undo(world: Any, client_for: Any, child_maker: Any) -> None:
+    a = child_maker("Đặng Minh Khôi", birth_date=dt.date(2018, 4, 2))
+    b = child_maker("ĐẶNG MINH KHÔI", birth_date=dt.date(2018, 4, 2), area=world.village2)
+    client = client_for(world.officer)
+    body = client.get(reverse("registry:duplicates")).content.decode()
+    assert f'value="{b.pk}"' in body
+    r = client.post(reverse("registry:merge"), {"survivor": a.pk, "duplicate": b.pk})
+    assert r.status_code == 302
+    b.refresh_from_db()
+    assert b.merged_into == a
+    log = AuditLog.objects.get(action="child.merge")
+    assert (
+        client_for(world.other_officer).post(reverse("registry:unmerge", args=[log.pk])).status_code
+        == 404
+    )
+    client.post(reverse("registry:unmerge", args=[log.pk]))
+    b.refresh_from_db()
+    assert b.merged_into is None
+    assert client_for(world.other_officer).get(reverse("registry:duplicates")).status_code == 200
+    assert (
+        "Đặng Minh Khôi"
+        not in client_for(world.other_officer).get(reverse("registry:duplicates")).content.decode()
+    )
+    assert Client().get(reverse("registry:duplicates")).status_code == 302
+
+
+def test_data_quality_page(world: Any, client_for: Any, child_maker: Any) -> None:
+    child_maker("Lê Văn Thiếu")  # no ID, no ethnicity, no caregiver
+    client = client_for(world.officer)
+    url = reverse("registry:data_quality")
+    body = client.get(url).content.decode()
+    assert "Chưa có số định danh" in body and "Liễu Đề" in body
+    listing = client.get(url, {"problem": "no_ethnicity"}).content.decode()
+    assert "Lê Văn Thiếu" in listing
+    assert (
+        "Lê Văn Thiếu"
+        not in client_for(world.other_officer)
+        .get(url, {"problem": "no_ethnicity"})
+        .content.decode()
+    )
+    assert Client().get(url).status_code == 302
+
+
+def test_dashboard_cards(world: Any, client_for: Any, kid: Child) -> None:
+    body = client_for(world.officer).get("/").content.decode()
+    assert "Trẻ em đang theo dõi" in body

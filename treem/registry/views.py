@@ -1,0 +1,512 @@
+"""Registry pages: list with htmx search, new child (search before create), edit, child page,
+duplicates and merge, data quality. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from treem.core.access import Cap, has_capability, scoped
+from treem.core.current import current_area
+from treem.core.models import Area, AreaLevel
+from treem.registry import forms, selectors, services
+from treem.registry.models import SUBTYPES, Child, ChildStatus
+
+PAGE_SIZE = 50
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            for err in errs:
+                form.add_error(field if field in form.fields else None, err.messages[0])
+    else:
+        for msg in exc.messages:
+            form.add_error(None, msg)
+
+
+def _area(request: HttpRequest) -> Area:
+    area = current_area(request)
+    if area is None or not (
+        has_capability(request.user, Cap.REGISTRY_VIEW, area)
+        or selectors._sees_part_of(request.user, area)
+    ):
+        raise Http404
+    return area
+
+
+def _commune_of(area: Area) -> Area | None:
+    if area.level == AreaLevel.VILLAGE:
+        return area.parent
+    if area.level == AreaLevel.COMMUNE:
+        return area
+    return None
+
+
+def _village_choices(request: HttpRequest, area: Area) -> Any:
+    if area.level == AreaLevel.VILLAGE:
+        return [area]
+    if area.level == AreaLevel.COMMUNE:
+        return selectors.villages_for(user=request.user, commune=area)
+    return []
+
+
+def _creatable_areas(request: HttpRequest, area: Area) -> Any:
+    """Villages (and the commune itself) where the user may register a child."""
+    commune = _commune_of(area)
+    if commune is None:
+        return Area.objects.none()
+    candidates = Area.objects.filter(
+        path__startswith=commune.path, level__in=[AreaLevel.COMMUNE, AreaLevel.VILLAGE]
+    ).filter(valid_to__isnull=True)
+    return scoped(candidates, request.user, Cap.REGISTRY_CREATE, field="").order_by("level", "code")
+
+
+def _export_url() -> str:
+    """The I/O engineer's export of the filtered list, when it exists."""
+    for name in ("registry:export_children", "registry:child_export", "registry:export"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _url_or_empty(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    form = forms.ChildFilterForm(request.GET or None, villages=_village_choices(request, area))
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ChildFilters(
+        q=data.get("q", ""),
+        village=data.get("village", ""),
+        sex=data.get("sex", ""),
+        age_group=data.get("age_group", ""),
+        group=data.get("group", ""),
+        schooling=data.get("schooling", ""),
+        poverty=data.get("poverty", ""),
+        status=data.get("status") or "active",
+    )
+    qs = selectors.child_list(user=request.user, filters=filters)
+    if not filters.village:
+        qs = qs.filter(area__path__startswith=area.path)
+    page = Paginator(selectors.child_list_page_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "area": area,
+        "form": form,
+        "page": page,
+        "can_create": has_capability(request.user, Cap.REGISTRY_CREATE),
+        "is_officer": has_capability(request.user, Cap.REGISTRY_EDIT),
+        "export_url": _export_url(),
+        "import_url": _url_or_empty("registry:import"),
+        "query_string": request.GET.urlencode(),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "child-results":
+        return render(request, "registry/_child_results.html", context)
+    return render(request, "registry/child_list.html", context)
+
+
+@login_required
+def child_similar(request: HttpRequest) -> HttpResponse:
+    """Search-before-create: probable matches for the name (and birth date) being typed."""
+    if not has_capability(request.user, Cap.REGISTRY_VIEW):
+        raise Http404
+    name = request.GET.get("full_name", "")
+    birth = None
+    raw_date = request.GET.get("birth_date", "")
+    if raw_date:
+        try:
+            birth = forms._date_field("").clean(raw_date)
+        except ValidationError:
+            birth = None
+    matches = selectors.similar_children(user=request.user, full_name=name, birth_date=birth)
+    return render(request, "registry/_similar.html", {"matches": matches, "name": name})
+
+
+@login_required
+def child_create(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    areas = _creatable_areas(request, area)
+    if not areas.exists():
+        raise Http404
+    form = forms.ChildCreateForm(request.POST or None, areas=areas)
+    matches: list[Child] = []
+    if request.method == "POST" and form.is_valid():
+        matches = selectors.similar_children(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            birth_date=form.cleaned_data.get("birth_date"),
+        )
+        if matches and not form.cleaned_data.get("confirm_not_duplicate"):
+            form.add_error(
+                "confirm_not_duplicate",
+                _(
+                    "Đã có %(n)d trẻ trùng tên và năm sinh. Hãy kiểm tra danh sách bên dưới; "
+                    "nếu đúng là trẻ mới, đánh dấu ô xác nhận rồi lưu lại."
+                )
+                % {"n": len(matches)},
+            )
+        else:
+            fields = form.service_fields()
+            try:
+                child = services.child_create(
+                    actor=request.user,
+                    caregivers=form.caregivers(),
+                    **fields,
+                )
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Đã đăng ký trẻ %(name)s.") % {"name": child.full_name})
+                return redirect("registry:child_detail", pk=child.pk)
+    return render(
+        request, "registry/child_form.html", {"form": form, "creating": True, "matches": matches}
+    )
+
+
+def _initial(child: Child) -> dict[str, Any]:
+    return {name: getattr(child, name) for name in forms.CHILD_FIELDS} | {"version": child.version}
+
+
+@login_required
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.child_get(user=request.user, pk=pk)
+    if not services.can_edit(request.user, child) or child.merged_into_id:
+        raise Http404
+    areas: Any = Area.objects.filter(
+        path__startswith=child.commune.path, level__in=[AreaLevel.COMMUNE, AreaLevel.VILLAGE]
+    ).order_by("level", "code")
+    if not has_capability(request.user, Cap.REGISTRY_EDIT, child.area):
+        areas = scoped(areas, request.user, Cap.REGISTRY_CREATE, field="")
+    form = forms.ChildEditForm(request.POST or None, areas=areas, initial=_initial(child))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(
+                actor=request.user,
+                child=child,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("registry:child_detail", pk=child.pk)
+    return render(
+        request, "registry/child_form.html", {"form": form, "creating": False, "child": child}
+    )
+
+
+@login_required
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    data = selectors.child_detail(user=request.user, pk=pk)
+    child = data["child"]
+    can_edit = services.can_edit(request.user, child) and not child.merged_into_id
+    communes = Area.objects.filter(
+        level=AreaLevel.COMMUNE, valid_to__isnull=True, province_code=child.province_code
+    ).exclude(pk=child.commune_id)
+    context = {
+        **data,
+        "can_edit": can_edit,
+        "is_officer": has_capability(request.user, Cap.REGISTRY_EDIT, child.area),
+        "caregiver_form": forms.CaregiverForm(),
+        "circumstance_form": forms.CircumstanceForm(),
+        "support_form": forms.SupportForm(),
+        "died_form": forms.DiedForm(),
+        "move_form": forms.MoveForm(communes=communes),
+        "subtypes": SUBTYPES,
+        "statuses": ChildStatus,
+        "case_slot": _case_slot(request, child),
+    }
+    return render(request, "registry/child_detail.html", context)
+
+
+def _case_slot(request: HttpRequest, child: Child) -> Any:
+    """CASES SLOT: the cases app may provide `treem.cases.registry_hooks.child_cases(user=,
+    child=)` returning a list of {"label", "url", "open"}; the child page shows it."""
+    try:
+        from treem.cases import registry_hooks  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return registry_hooks.child_cases(user=request.user, child=child)
+    except Exception:
+        return None
+
+
+def _child_for_write(request: HttpRequest, pk: int) -> Child:
+    child = selectors.child_get(user=request.user, pk=pk)
+    if not services.can_edit(request.user, child):
+        raise Http404
+    return child
+
+
+def _form_error_message(form: Any) -> str:
+    parts = []
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label}: {' '.join(errs)}" if label else " ".join(errs))
+    return "; ".join(parts)
+
+
+def _run(request: HttpRequest, child: Child, form: Any, action: Any, ok: str) -> HttpResponse:
+    if not form.is_valid():
+        messages.error(request, _form_error_message(form))
+    else:
+        try:
+            action(form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                msgs = [
+                    f"{form.fields[f].label if f in form.fields else f}: {e.messages[0]}"
+                    for f, errs in exc.error_dict.items()
+                    for e in errs
+                ]
+            else:
+                msgs = exc.messages
+            messages.error(request, "; ".join(str(m) for m in msgs))
+        else:
+            messages.success(request, ok)
+    return redirect("registry:child_detail", pk=child.pk)
+
+
+@login_required
+@require_POST
+def caregiver_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    form = forms.CaregiverForm(request.POST)
+    return _run(
+        request,
+        child,
+        form,
+        lambda d: services.caregiver_add(actor=request.user, child=child, **d),
+        _("Đã thêm người chăm sóc."),
+    )
+
+
+@login_required
+@require_POST
+def caregiver_remove(request: HttpRequest, pk: int, caregiver_pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    caregiver = selectors.caregiver_get(user=request.user, pk=caregiver_pk)
+    if caregiver.child_id != child.pk:
+        raise Http404
+    services.caregiver_remove(actor=request.user, caregiver=caregiver)
+    messages.success(request, _("Đã bỏ người chăm sóc khỏi hồ sơ."))
+    return redirect("registry:child_detail", pk=child.pk)
+
+
+@login_required
+@require_POST
+def circumstance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    form = forms.CircumstanceForm(request.POST)
+    return _run(
+        request,
+        child,
+        form,
+        lambda d: services.circumstance_add(actor=request.user, child=child, **d),
+        _("Đã ghi nhận hoàn cảnh."),
+    )
+
+
+@login_required
+@require_POST
+def circumstance_end(request: HttpRequest, pk: int, circ_pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    circ = selectors.circumstance_get(user=request.user, pk=circ_pk)
+    if circ.child_id != child.pk:
+        raise Http404
+    form = forms.CircumstanceEndForm(request.POST)
+    return _run(
+        request,
+        child,
+        form,
+        lambda d: services.circumstance_end(
+            actor=request.user, circumstance=circ, end_date=d["end_date"]
+        ),
+        _("Đã ghi nhận ngày kết thúc."),
+    )
+
+
+@login_required
+@require_POST
+def support_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    form = forms.SupportForm(request.POST)
+    return _run(
+        request,
+        child,
+        form,
+        lambda d: services.support_add(actor=request.user, child=child, **d),
+        _("Đã ghi nhận trợ giúp."),
+    )
+
+
+@login_required
+@require_POST
+def child_died(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    form = forms.DiedForm(request.POST)
+    return _run(
+        request,
+        child,
+        form,
+        lambda d: services.child_mark_died(
+            actor=request.user, child=child, date=d["date"], cause=d["cause"]
+        ),
+        _("Đã ghi nhận trẻ đã chết."),
+    )
+
+
+@login_required
+@require_POST
+def child_move(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    communes = Area.objects.filter(level=AreaLevel.COMMUNE, valid_to__isnull=True)
+    form = forms.MoveForm(request.POST, communes=communes)
+    response = _run(
+        request,
+        child,
+        form,
+        lambda d: services.child_move(
+            actor=request.user,
+            child=child,
+            to_commune=d["to_commune"],
+            date=d["date"],
+            note=d["note"],
+        ),
+        _("Đã chuyển hồ sơ trẻ."),
+    )
+    # After a move to another commune the sender no longer sees the child.
+    if not selectors.children_in_scope(user=request.user).filter(pk=child.pk).exists():
+        return redirect("registry:child_list")
+    return response
+
+
+@login_required
+@require_POST
+def child_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child_for_write(request, pk)
+    try:
+        if child.status == ChildStatus.ACTIVE:
+            services.child_archive(actor=request.user, child=child)
+            messages.success(request, _("Đã lưu trữ hồ sơ."))
+        else:
+            services.child_reactivate(actor=request.user, child=child)
+            messages.success(request, _("Hồ sơ được theo dõi trở lại."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:child_detail", pk=child.pk)
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    if not has_capability(request.user, Cap.REGISTRY_EDIT):
+        raise Http404
+    groups = selectors.probable_duplicates(user=request.user, area=area)
+    history = selectors.merge_history(user=request.user, area=area)
+    return render(
+        request,
+        "registry/duplicates.html",
+        {"area": area, "groups": groups, "history": history},
+    )
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest) -> HttpResponse:
+    try:
+        survivor = selectors.child_get(user=request.user, pk=int(request.POST.get("survivor", "")))
+        duplicate = selectors.child_get(
+            user=request.user, pk=int(request.POST.get("duplicate", ""))
+        )
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        services.children_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:duplicates")
+    messages.success(
+        request,
+        _("Đã gộp hồ sơ #%(dup)s vào hồ sơ #%(keep)s.")
+        % {"dup": duplicate.pk, "keep": survivor.pk},
+    )
+    return redirect("registry:child_detail", pk=survivor.pk)
+
+
+@login_required
+@require_POST
+def unmerge(request: HttpRequest, log_pk: int) -> HttpResponse:
+    log = selectors.merge_log_get(user=request.user, pk=log_pk)
+    try:
+        duplicate = services.children_unmerge(actor=request.user, log=log)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:duplicates")
+    messages.success(request, _("Đã hoàn tác lần gộp hồ sơ."))
+    return redirect("registry:child_detail", pk=duplicate.pk)
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+@login_required
+def data_quality(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    summary = selectors.data_quality_summary(user=request.user, area=area)
+    problem = request.GET.get("problem", "")
+    listing = None
+    if problem:
+        qs = selectors.data_quality_list(
+            user=request.user,
+            problem=problem,
+            area=area,
+            village=int(v) if (v := request.GET.get("village", "")).isdigit() else None,
+        )
+        listing = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {k: _(v) for k, v in selectors.QUALITY_LABELS.items()}
+    return render(
+        request,
+        "registry/data_quality.html",
+        {
+            "area": area,
+            "summary": summary,
+            "labels": labels,
+            "problem": problem,
+            "problem_label": labels.get(problem, ""),
+            "page": listing,
+            "export_url": _url_or_empty("registry:export_quality"),
+        },
+    )
