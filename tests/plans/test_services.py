@@ -125,7 +125,7 @@ def test_focal_point_records_progress_only_on_tasks_of_their_unit(
 
 def test_evidence_of_an_unknown_type_is_refused_by_name(world: World, plan: Plan) -> None:
     bad = SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")
-    with pytest.raises(ValidationError, match="virus.exe"):
+    with pytest.raises(ValidationError, match=r"virus\.exe"):
         services.task_progress_record(
             actor=world.officer, task=plan.tasks.first(), status="in_progress", files=[bad]
         )

@@ -4,9 +4,57 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from treem.core.access import Cap, has_capability
 from treem.core.dashboard import Card
-from treem.core.models import Area
+from treem.core.models import Area, AreaLevel
+from treem.plans import selectors
 
 
 def cards(*, user: Any, area: Area) -> list[Card]:
-    return []
+    if area.level != AreaLevel.COMMUNE or not has_capability(user, Cap.PLANS_VIEW, area):
+        return []
+    today = timezone.localdate()
+    plan = selectors.current_plan(user=user, area=area, year=today.year)
+    if plan is None:
+        return [
+            Card(
+                _l("Kế hoạch năm %(year)s") % {"year": today.year},
+                _("Chưa có"),
+                url=reverse("plans:plan_list"),
+                tone="warn",
+            )
+        ]
+    dash = selectors.plan_dashboard(plan, today)
+    url = reverse("plans:plan_detail", args=[plan.pk])
+    result = [
+        Card(
+            _l("Nhiệm vụ hoàn thành"),
+            f"{dash.totals['done']}/{dash.totals['total']}",
+            url=url,
+            hint=_("Kế hoạch %(year)s") % {"year": plan.year},
+        ),
+        Card(
+            _l("Nhiệm vụ quá hạn"),
+            dash.totals["overdue"],
+            url=url,
+            tone="danger" if dash.totals["overdue"] else "",
+        ),
+    ]
+    if dash.deadlines:
+        d = dash.deadlines[0]
+        days = (d.due_date - today).days
+        result.append(
+            Card(
+                _l("Hạn báo cáo tiếp theo"),
+                d.due_date.strftime("%d/%m/%Y"),
+                url=url,
+                tone="warn" if days <= 7 else "",
+                hint=f"{d.get_period_display()} · " + _("còn %(n)d ngày") % {"n": days},
+            )
+        )
+    return result

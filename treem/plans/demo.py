@@ -1,11 +1,79 @@
-"""Demo data for this app, on top of the foundation's (see treem.core.demo)."""
+"""Demo data: Xã Nghĩa Hưng's 2026 plan (a synthetic text in the genre), with some progress.
+
+The plan is read from demo_data/ through the extractor and imported with the
+same services the upload page uses. Idempotent: a second run changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from treem.core.demo import DemoContext
+from treem.plans import services
+from treem.plans.importing import extract_path
+from treem.plans.models import Plan, PlanStatus, TaskStatus
+
+DEMO_FILE = Path(__file__).parent / "demo_data" / "nghia-hung-2026.txt"
+
+# (task number, username, status, narrative, date): progress as the units reported it
+PROGRESS = [
+    (
+        "2.a",
+        "yte",
+        TaskStatus.IN_PROGRESS,
+        "Đã tiêm chủng đầy đủ cho 212/218 trẻ dưới 1 tuổi.",
+        (5, 5),
+    ),
+    ("2.b", "yte", TaskStatus.DONE, "Đã khám sức khỏe cho 1.046 trẻ tại 3 trường.", (6, 20)),
+    ("2.c", "yte", TaskStatus.IN_PROGRESS, "Phối hợp rà soát 64 trẻ chưa có thẻ.", (5, 30)),
+    ("1.b", "nghiahung", TaskStatus.DONE, "Đã tổ chức lễ phát động ngày 01/6.", (6, 30)),
+    ("4.a", "nghiahung", TaskStatus.DONE, "Đã cập nhật dữ liệu 8 thôn.", (3, 25)),
+    ("1.a", "nghiahung", TaskStatus.IN_PROGRESS, "Phát 2 buổi/tuần trên loa truyền thanh.", (5, 2)),
+]
+MEASUREMENTS = [(0, "100"), (1, "96.5"), (2, "11.8"), (3, "92")]
 
 
 def seed(ctx: DemoContext, stdout: Any = None) -> None:
-    return None
+    commune = ctx.commune
+    if Plan.objects.filter(area=commune, source_name=DEMO_FILE.name).exists():
+        return
+    admin = ctx.users["admin"]
+    data, text = extract_path(DEMO_FILE)
+    plan = services.plan_create_from_extraction(
+        actor=admin,
+        area=commune,
+        data=data,
+        source=services.UploadedSource(name=DEMO_FILE.name, file=None, text=text),
+        status=PlanStatus.ISSUED,
+    )
+    today = timezone.localdate()
+    tasks = {t.number: t for t in plan.tasks.all()}
+    for number, username, status, narrative, (month, day) in PROGRESS:
+        task = tasks.get(number)
+        if task is None:
+            continue
+        date = min(dt.date(plan.year, month, day), today)
+        services.task_progress_record(
+            actor=ctx.users[username], task=task, status=status, narrative=narrative, date=date
+        )
+    targets = list(plan.targets.order_by("position"))
+    for index, value in MEASUREMENTS:
+        if index < len(targets):
+            services.target_measure(
+                actor=ctx.users["nghiahung"],
+                target=targets[index],
+                period="6_months",
+                year=plan.year,
+                value=Decimal(value),
+                measured_on=min(dt.date(plan.year, 5, 10), today),
+            )
+    if stdout is not None:
+        stdout.write(
+            f"plans: kế hoạch {plan.number} ({plan.tasks.count()} nhiệm vụ, "
+            f"{len(targets)} chỉ tiêu) cho {commune.full_name}\n"
+        )

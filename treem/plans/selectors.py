@@ -106,9 +106,7 @@ def my_tasks(*, user: Any, area: Area | None = None) -> QuerySet[PlanTask]:
         qs = qs.filter(
             Exists(PlanTaskLeadUnit.objects.filter(task=OuterRef("pk"), agency_id__in=agencies))
             | Exists(
-                PlanTaskCoordinatingUnit.objects.filter(
-                    task=OuterRef("pk"), agency_id__in=agencies
-                )
+                PlanTaskCoordinatingUnit.objects.filter(task=OuterRef("pk"), agency_id__in=agencies)
             )
         )
     elif not officer:
@@ -199,12 +197,8 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
         .values("agency_id", "agency__name")
         .annotate(
             done=Count("task", filter=Q(task__status=TaskStatus.DONE), distinct=True),
-            in_progress=Count(
-                "task", filter=Q(task__status=TaskStatus.IN_PROGRESS), distinct=True
-            ),
-            not_started=Count(
-                "task", filter=Q(task__status=TaskStatus.NOT_STARTED), distinct=True
-            ),
+            in_progress=Count("task", filter=Q(task__status=TaskStatus.IN_PROGRESS), distinct=True),
+            not_started=Count("task", filter=Q(task__status=TaskStatus.NOT_STARTED), distinct=True),
             overdue=Count("task", filter=overdue_q, distinct=True),
         )
         .order_by("agency__name")

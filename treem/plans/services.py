@@ -876,3 +876,65 @@ def target_measure(
         repr_=str(target),
     )
     return measurement
+
+
+@dataclass
+class TaskEdit:
+    pk: int
+    version: int | None
+    number: str
+    title: str
+    timeframe: str
+    lead_units: list[str]
+    coordinating_units: list[str]
+
+
+@transaction.atomic
+def plan_review_save(
+    *,
+    actor: Any,
+    plan: Plan,
+    version: int | None,
+    header: dict[str, Any],
+    tasks: Sequence[TaskEdit] = (),
+    targets: Sequence[TargetEdit] = (),
+) -> Plan:
+    """Save the review page in one go: header, the tasks that changed, targets."""
+    plan = plan_update(actor=actor, plan=plan, version=version, **header)
+    current = {t.pk: t for t in plan_tasks_for_review(plan)}
+    matcher = AgencyMatcher(plan.area)
+    for edit in tasks:
+        task = current.get(edit.pk)
+        if task is None:
+            raise ValidationError(_("Nhiệm vụ không thuộc kế hoạch này."))
+        leads = [link.agency.name for link in task.lead_links.all()]
+        coords = [link.agency.name for link in task.coord_links.all()]
+        changed_units = edit.lead_units != leads or edit.coordinating_units != coords
+        if (
+            edit.number == task.number
+            and clean(edit.title) == task.title
+            and clean(edit.timeframe) == task.timeframe_text
+            and not changed_units
+        ):
+            continue
+        task_update(
+            actor=actor,
+            task=task,
+            version=edit.version,
+            number=edit.number,
+            title=edit.title,
+            timeframe=edit.timeframe,
+            lead_units=edit.lead_units if changed_units else None,
+            coordinating_units=edit.coordinating_units if changed_units else None,
+            matcher=matcher,
+        )
+    if targets:
+        plan_targets_save(actor=actor, plan=plan, targets=targets)
+    plan.refresh_from_db()
+    return plan
+
+
+def plan_tasks_for_review(plan: Plan) -> list[PlanTask]:
+    from treem.plans.selectors import plan_tasks
+
+    return list(plan_tasks(plan))

@@ -1,0 +1,250 @@
+"""Plan pages: three personas each, upload and review, progress, measurements, export."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.conftest import World
+from tests.plans.conftest import SAMPLE
+from treem.plans.models import Plan, PlanStatus, TaskStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _routes(plan: Plan) -> list[str]:
+    task = plan.tasks.get(number="1.a")
+    return [
+        reverse("plans:plan_detail", args=[plan.pk]),
+        reverse("plans:plan_review", args=[plan.pk]),
+        reverse("plans:plan_export", args=[plan.pk]),
+        reverse("plans:task_detail", args=[task.pk]),
+    ]
+
+
+def test_owner_sees_every_page(world: World, plan: Plan, client_for: Any) -> None:
+    client = client_for(world.officer)
+    for url in [reverse("plans:plan_list"), reverse("plans:upload"), reverse("plans:my_tasks")]:
+        assert client.get(url).status_code == 200, url
+    for url in _routes(plan):
+        assert client.get(url).status_code == 200, url
+
+
+def test_officer_of_another_commune_gets_404(world: World, plan: Plan, client_for: Any) -> None:
+    client = client_for(world.other_officer)
+    for url in _routes(plan):
+        assert client.get(url).status_code == 404, url
+    assert plan.title not in client.get(reverse("plans:plan_list")).content.decode()
+
+
+def test_anonymous_is_sent_to_login(world: World, plan: Plan, client: Any) -> None:
+    for url in [reverse("plans:plan_list"), reverse("plans:upload"), *_routes(plan)]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/dang-nhap/" in response["Location"], url
+
+
+def test_plan_list_query_count_is_bounded(
+    world: World, plan: Plan, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(world.officer)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("plans:plan_list"))
+    assert plan.title in response.content.decode()
+
+
+def test_plan_detail_query_count_is_bounded(
+    world: World, plan: Plan, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(world.officer)
+    with django_assert_max_num_queries(25):
+        client.get(reverse("plans:plan_detail", args=[plan.pk]))
+
+
+def test_upload_reads_the_plan_and_opens_the_review_page(
+    world: World, client_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.officer)
+    upload = SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes(), "text/plain")
+    response = client.post(reverse("plans:upload"), {"file": upload})
+    plan = Plan.objects.get(area=world.commune)
+    assert response["Location"] == reverse("plans:plan_review", args=[plan.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Kiện toàn Ban bảo vệ trẻ em xã" in page  # the source text beside the form
+    assert plan.tasks.count() == 7 and plan.status == PlanStatus.DRAFT
+
+
+def test_a_scanned_pdf_gets_the_needs_ocr_message(world: World, client_for: Any) -> None:
+    # A PDF page with no text layer: only an empty content stream.
+    pdf = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF"
+    )
+    response = client_for(world.officer).post(
+        reverse("plans:upload"), {"file": SimpleUploadedFile("scan.pdf", pdf)}
+    )
+    assert response.status_code == 200
+    assert "OCR" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_a_doc_file_is_refused_with_a_vietnamese_message(world: World, client_for: Any) -> None:
+    response = client_for(world.officer).post(
+        reverse("plans:upload"), {"file": SimpleUploadedFile("kh.doc", b"\xd0\xcf")}
+    )
+    assert "lưu lại dưới dạng .docx" in response.content.decode()
+
+
+def _review_post(plan: Plan, **overrides: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "version": plan.version,
+        "title": plan.title,
+        "year": plan.year,
+        "number": plan.number,
+        "issued_date": plan.issued_date.strftime("%d/%m/%Y") if plan.issued_date else "",
+        "signer_name": plan.signer_name,
+        "signer_title": plan.signer_title,
+    }
+    for task in plan.tasks.all():
+        data[f"task-{task.pk}-version"] = task.version
+        data[f"task-{task.pk}-number"] = task.number
+        data[f"task-{task.pk}-title"] = task.title
+        data[f"task-{task.pk}-timeframe"] = task.timeframe_text
+        data[f"task-{task.pk}-lead"] = "; ".join(a.name for a in task.lead_units.all())
+        data[f"task-{task.pk}-coord"] = "; ".join(a.name for a in task.coordinating_units.all())
+    data.update(overrides)
+    return data
+
+
+def test_review_corrects_a_lead_unit_and_only_that_task_changes(
+    world: World, plan: Plan, client_for: Any
+) -> None:
+    task = plan.tasks.get(number="1.b")
+    other = plan.tasks.get(number="2.a")
+    client = client_for(world.officer)
+    response = client.post(
+        reverse("plans:plan_review", args=[plan.pk]),
+        _review_post(plan, **{f"task-{task.pk}-lead": world.health_station.name}),
+    )
+    assert response.status_code == 302
+    assert list(task.lead_units.all()) == [world.health_station]
+    other_before = other.version
+    other.refresh_from_db()
+    assert other.version == other_before
+
+
+def test_review_with_a_stale_version_shows_the_conflict(
+    world: World, plan: Plan, client_for: Any
+) -> None:
+    client = client_for(world.officer)
+    data = _review_post(plan, title="Tiêu đề mới")
+    data["version"] = plan.version - 1 if plan.version > 1 else plan.version + 5
+    response = client.post(reverse("plans:plan_review", args=[plan.pk]), data)
+    assert "đã được người khác sửa" in response.content.decode()
+
+
+def test_review_bad_date_names_the_field(world: World, plan: Plan, client_for: Any) -> None:
+    response = client_for(world.officer).post(
+        reverse("plans:plan_review", args=[plan.pk]), _review_post(plan, issued_date="32/13/2025")
+    )
+    assert "Ngày ban hành không hợp lệ" in response.content.decode()
+
+
+def test_focal_point_sees_their_tasks_and_marks_one_done(
+    world: World, plan: Plan, client_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.focal_point)
+    page = client.get(reverse("plans:my_tasks")).content.decode()
+    assert "loa truyền thanh" in page  # 1.a, led by the health station
+    assert "Rà soát, cảnh báo" not in page  # 2.a belongs to the police and the school
+    task = plan.tasks.get(number="1.a")
+    response = client.post(
+        reverse("plans:task_detail", args=[task.pk]),
+        {
+            "status": "done",
+            "date": "01/09/2025",
+            "narrative": "Đã phát 12 buổi.",
+            "version": task.version,
+            "files": [SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff")],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    detail = client_for(world.officer).get(reverse("plans:plan_detail", args=[plan.pk]))
+    assert detail.context["dash"].totals["done"] == 1
+
+
+def test_focal_point_cannot_post_progress_on_another_units_task(
+    world: World, plan: Plan, client_for: Any
+) -> None:
+    task = plan.tasks.get(number="2.a")
+    response = client_for(world.focal_point).post(
+        reverse("plans:task_detail", args=[task.pk]), {"status": "done", "date": "01/09/2025"}
+    )
+    assert response.status_code == 404
+
+
+def test_officer_records_a_target_value(world: World, plan: Plan, client_for: Any) -> None:
+    target = plan.targets.get(value=Decimal("98"))
+    client = client_for(world.officer)
+    client.post(
+        reverse("plans:target_measure", args=[plan.pk, target.pk]),
+        {"period": "6_months", "year": 2025, "value": "95,5"},
+    )
+    assert target.measurements.get().value == Decimal("95.50")
+    response = client_for(world.other_officer).post(
+        reverse("plans:target_measure", args=[plan.pk, target.pk]),
+        {"period": "annual", "year": 2025, "value": "90"},
+    )
+    assert response.status_code == 404
+
+
+def test_leader_issues_the_plan(world: World, plan: Plan, client_for: Any) -> None:
+    client_for(world.leader).post(
+        reverse("plans:plan_issue", args=[plan.pk]), {"version": plan.version}
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ISSUED
+
+
+def test_export_is_a_word_document_in_the_administrative_layout(
+    world: World, plan: Plan, client_for: Any
+) -> None:
+    import docx
+
+    response = client_for(world.officer).get(reverse("plans:plan_export", args=[plan.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    document = docx.Document(io.BytesIO(response.content))
+    header = document.tables[0].rows[0].cells
+    assert header[0].paragraphs[0].text == "ỦY BAN NHÂN DÂN"
+    assert header[0].paragraphs[1].text == "XÃ NGHĨA HƯNG"
+    assert header[0].paragraphs[2].text == "Số: 45/KH-UBND"
+    assert header[1].paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert header[1].paragraphs[1].text == "Độc lập - Tự do - Hạnh phúc"
+    date_run = header[1].paragraphs[2].runs[0]
+    assert header[1].paragraphs[2].text == "Nghĩa Hưng, ngày 12 tháng 8 năm 2025"
+    assert date_run.italic
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    texts = [p.text for p in document.paragraphs]
+    assert "KẾ HOẠCH" in texts
+    closing = document.tables[-1].rows[0].cells
+    assert closing[0].paragraphs[0].text == "Nơi nhận:"
+    assert "Trần Văn Nam" in [p.text for p in closing[1].paragraphs]
+
+
+def test_dashboard_cards_show_the_current_plan(world: World, plan: Plan, client_for: Any) -> None:
+    from treem.plans.dashboard import cards
+
+    Plan.objects.filter(pk=plan.pk).update(year=2026)
+    labels = [str(c.label) for c in cards(user=world.officer, area=world.commune)]
+    assert "Nhiệm vụ hoàn thành" in labels
+    assert cards(user=world.other_officer, area=world.commune) == []

@@ -1,0 +1,373 @@
+"""Plan pages: list, upload and review, dashboard, tasks and progress, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from treem.core.access import Cap, has_capability
+from treem.core.current import current_area, working_commune
+from treem.core.models import Agency
+from treem.plans import selectors, services
+from treem.plans.export import plan_docx_bytes, plan_docx_filename
+from treem.plans.forms import (
+    FromParentForm,
+    MeasureForm,
+    PlanHeaderForm,
+    PlanUploadForm,
+    ProgressForm,
+)
+from treem.plans.importing import ExtractionError, extract_upload
+from treem.plans.models import PlanStatus
+from treem.plans.units import split_names
+
+
+def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+def _area_or_404(request: HttpRequest, capability: str = Cap.PLANS_VIEW) -> Any:
+    area = working_commune(request) or current_area(request)
+    if area is None or not has_capability(request.user, capability, area):
+        raise Http404
+    return area
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    area = _area_or_404(request)
+    plans = selectors.plan_list(user=request.user, area=area)
+    page = Paginator(plans, 25).get_page(request.GET.get("page"))
+    can_edit = has_capability(request.user, Cap.PLANS_EDIT, area)
+    parent_form = None
+    if can_edit:
+        parents = list(selectors.parent_plan_candidates(user=request.user, area=area)[:20])
+        if parents:
+            parent_form = FromParentForm(initial={"year": timezone.localdate().year})
+            parent_form.fields["parent"].choices = [
+                (p.pk, f"{p.area.full_name} · {p.year} · {p.title[:80]}") for p in parents
+            ]
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"area": area, "page": page, "can_edit": can_edit, "parent_form": parent_form},
+    )
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    area = _area_or_404(request, Cap.PLANS_EDIT)
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data, source = extract_upload(form.cleaned_data["file"])
+            plan = services.plan_create_from_extraction(
+                actor=request.user, area=area, data=data, source=source
+            )
+        except ExtractionError as exc:
+            form.add_error("file", str(exc))
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã đọc kế hoạch: %(tasks)d nhiệm vụ, %(targets)d chỉ tiêu. "
+                    "Hãy đối chiếu với văn bản gốc và sửa nếu cần."
+                )
+                % {"tasks": plan.tasks.count(), "targets": plan.targets.count()},
+            )
+            return redirect("plans:plan_review", pk=plan.pk)
+    return render(request, "plans/upload.html", {"area": area, "form": form})
+
+
+@login_required
+@require_POST
+def plan_from_parent(request: HttpRequest) -> HttpResponse:
+    area = _area_or_404(request, Cap.PLANS_EDIT)
+    parents = {p.pk: p for p in selectors.parent_plan_candidates(user=request.user, area=area)}
+    form = FromParentForm(request.POST)
+    form.fields["parent"].choices = [(pk, str(pk)) for pk in parents]
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng chọn kế hoạch cấp trên và năm."))
+        return redirect("plans:plan_list")
+    try:
+        plan = services.plan_create_from_parent(
+            actor=request.user,
+            parent=parents[form.cleaned_data["parent"]],
+            area=area,
+            year=form.cleaned_data["year"],
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+        return redirect("plans:plan_list")
+    messages.success(request, _("Đã tạo dự thảo kế hoạch từ kế hoạch cấp trên."))
+    return redirect("plans:plan_review", pk=plan.pk)
+
+
+def _task_rows(plan: Any) -> list[dict[str, Any]]:
+    rows = []
+    for task in selectors.plan_tasks(plan):
+        rows.append(
+            {
+                "task": task,
+                "lead": "; ".join(link.agency.name for link in task.lead_links.all()),
+                "coord": "; ".join(link.agency.name for link in task.coord_links.all()),
+            }
+        )
+    return rows
+
+
+@login_required
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk, capability=Cap.PLANS_EDIT)
+    initial = {f: getattr(plan, f) for f in PlanHeaderForm.HEADER_FIELDS}
+    form = PlanHeaderForm(request.POST or None, initial={**initial, "version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        header = {f: form.cleaned_data[f] for f in PlanHeaderForm.HEADER_FIELDS}
+        tasks = [
+            services.TaskEdit(
+                pk=task.pk,
+                version=_int(request.POST.get(f"task-{task.pk}-version")),
+                number=request.POST.get(f"task-{task.pk}-number", task.number),
+                title=request.POST.get(f"task-{task.pk}-title", task.title),
+                timeframe=request.POST.get(f"task-{task.pk}-timeframe", task.timeframe_text),
+                lead_units=split_names(request.POST.get(f"task-{task.pk}-lead", "")),
+                coordinating_units=split_names(request.POST.get(f"task-{task.pk}-coord", "")),
+            )
+            for task in plan.tasks.all()
+            if f"task-{task.pk}-title" in request.POST
+        ]
+        targets = [
+            services.TargetEdit(
+                pk=t.pk,
+                text=request.POST.get(f"target-{t.pk}-text", t.text),
+                value=request.POST.get(f"target-{t.pk}-value", t.value),
+                unit=request.POST.get(f"target-{t.pk}-unit", t.unit),
+                indicator_slug=request.POST.get(f"target-{t.pk}-indicator", t.indicator_slug),
+                delete=bool(request.POST.get(f"target-{t.pk}-delete")),
+            )
+            for t in plan.targets.all()
+        ]
+        if request.POST.get("target-new-text", "").strip():
+            targets.append(
+                services.TargetEdit(
+                    pk=None,
+                    text=request.POST["target-new-text"],
+                    value=request.POST.get("target-new-value", ""),
+                    unit=request.POST.get("target-new-unit", "%"),
+                    indicator_slug=request.POST.get("target-new-indicator", ""),
+                )
+            )
+        try:
+            services.plan_review_save(
+                actor=request.user,
+                plan=plan,
+                version=form.cleaned_data["version"],
+                header=header,
+                tasks=tasks,
+                targets=targets,
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch (dự thảo)."))
+            return redirect("plans:plan_detail", pk=plan.pk)
+    agencies = Agency.objects.filter(area=plan.area, is_active=True).order_by("name")
+    return render(
+        request,
+        "plans/plan_review.html",
+        {
+            "plan": plan,
+            "form": form,
+            "rows": _task_rows(plan),
+            "targets": plan.targets.order_by("position"),
+            "agencies": agencies,
+        },
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    area = plan.area
+    can_edit = has_capability(request.user, Cap.PLANS_EDIT, area) and not plan.is_archived
+    dashboard = selectors.plan_dashboard(plan)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "dash": dashboard,
+            "rows": _task_rows(plan),
+            "today": timezone.localdate(),
+            "can_edit": can_edit,
+            "can_issue": plan.status == PlanStatus.DRAFT
+            and has_capability(request.user, Cap.PLANS_APPROVE, area),
+            "measure_form": MeasureForm(initial={"year": plan.year}) if can_edit else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    try:
+        services.plan_issue(
+            actor=request.user, plan=plan, version=_int(request.POST.get("version"))
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("Đã ban hành kế hoạch."))
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk, capability=Cap.PLANS_EDIT)
+    try:
+        services.plan_archive(
+            actor=request.user, plan=plan, version=_int(request.POST.get("version"))
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+        return redirect("plans:plan_detail", pk=plan.pk)
+    messages.success(request, _("Đã lưu trữ kế hoạch."))
+    return redirect("plans:plan_list")
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    response = HttpResponse(
+        plan_docx_bytes(plan),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan_docx_filename(plan)}"'
+    return response
+
+
+@login_required
+def plan_source(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if not plan.source_file:
+        raise Http404
+    return FileResponse(plan.source_file.open("rb"), as_attachment=True, filename=plan.source_name)
+
+
+@login_required
+@require_POST
+def target_measure(request: HttpRequest, pk: int, target_id: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk, capability=Cap.PLANS_EDIT)
+    target = plan.targets.filter(pk=target_id).first()
+    if target is None:
+        raise Http404
+    form = MeasureForm(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for e in errs:
+                messages.error(request, f"{label}: {e}" if label else e)
+        return redirect("plans:plan_detail", pk=plan.pk)
+    try:
+        services.target_measure(actor=request.user, target=target, **form.cleaned_data)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, _("Đã ghi nhận kết quả chỉ tiêu."))
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    area = _area_or_404(request, Cap.PLANS_PROGRESS)
+    tasks = selectors.my_tasks(user=request.user, area=area)
+    status = request.GET.get("status", "")
+    if status in ("not_started", "in_progress", "done"):
+        tasks = tasks.filter(status=status)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/my_tasks.html",
+        {"area": area, "page": page, "today": timezone.localdate(), "status": status},
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_any(user=request.user, pk=pk)
+    can_record = services.can_record_progress(request.user, task)
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"status": task.status, "version": task.version},
+    )
+    if request.method == "POST":
+        if not can_record:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.task_progress_record(
+                    actor=request.user,
+                    task=task,
+                    status=form.cleaned_data["status"],
+                    narrative=form.cleaned_data["narrative"],
+                    date=form.cleaned_data["date"],
+                    files=request.FILES.getlist("files"),
+                    version=form.cleaned_data.get("version"),
+                )
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except ValidationError as exc:
+                for msg in exc.messages:
+                    form.add_error(None, msg)
+            else:
+                messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
+                return redirect("plans:task_detail", pk=task.pk)
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "plan": task.plan,
+            "leads": [link.agency for link in task.lead_links.select_related("agency")],
+            "coords": [link.agency for link in task.coord_links.select_related("agency")],
+            "history": selectors.task_progress_history(task),
+            "form": form if can_record else None,
+            "today": timezone.localdate(),
+        },
+    )
