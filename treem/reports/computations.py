@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
@@ -32,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 from treem.reports.periods import Period
 
@@ -58,7 +59,7 @@ class Grouped:
 @dataclass
 class Computation:
     name: str
-    build: Callable[[Period, Q], list[Grouped]]
+    build: Callable[[Period, list[str]], list[Grouped]]
     # Categories written as zero for every commune in scope (zero is a row, not missing).
     zero_fill: dict[str, list[str]] = field(default_factory=dict)
 
@@ -106,13 +107,18 @@ def counted_children_q(period: Period, prefix: str = "") -> Q:
     return alive & born & Q(**{f"{p}merged_into__isnull": True})
 
 
+def in_paths(paths: list[str], field: str) -> Q:
+    """Rows whose area FK `field` lies under one of `paths`."""
+    return reduce(lambda a, b: a | b, (Q(**{f"{field}__path__startswith": p}) for p in paths))
+
+
 def _model(label: str) -> Any:
     return apps.get_model(label)
 
 
-def _children(period: Period, scope: Q) -> QuerySet[Any]:
+def _children(period: Period, paths: list[str]) -> QuerySet[Any]:
     Child = _model("registry.Child")
-    return Child.objects.filter(scope, counted_children_q(period))
+    return Child.objects.filter(in_paths(paths, "commune"), counted_children_q(period))
 
 
 def _grouped_children(
@@ -151,10 +157,10 @@ def _supported_q(period: Period) -> Q:
     )
 
 
-def _by_group(period: Period, scope: Q, kind: str, supported: bool) -> QuerySet[Any]:
+def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> QuerySet[Any]:
     """Distinct children per circumstance group, from the circumstance rows."""
     qs = _circumstances(kind, period).filter(
-        _prefixed(scope, "child__"), counted_children_q(period, "child__")
+        in_paths(paths, "child__commune"), counted_children_q(period, "child__")
     )
     if supported:
         Support = _model("registry.Support")
@@ -175,33 +181,19 @@ def _by_group(period: Period, scope: Q, kind: str, supported: bool) -> QuerySet[
     )
 
 
-def _prefixed(q: Q, prefix: str) -> Q:
-    """Re-root a Q built for Child onto a relation (`child__`)."""
-    new = Q()
-    new.connector = q.connector
-    new.negated = q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            new.children.append(_prefixed(child, prefix))
-        else:
-            key, value = child
-            new.children.append((f"{prefix}{key}", value))
-    return new
-
-
 # -- registry computations ---------------------------------------------------------------
 
 
-def child_population(period: Period, scope: Q) -> list[Grouped]:
+def child_population(period: Period, paths: list[str]) -> list[Grouped]:
     qs = _grouped_children(
-        _children(period, scope),
+        _children(period, paths),
         period,
         {"d_ethnicity": Coalesce("ethnicity__code", Value(UNKNOWN), output_field=CharField())},
     )
     return [Grouped(qs, ("sex", "age_group", "ethnicity"))]
 
 
-def _special(period: Period, scope: Q, *, supported: bool) -> list[Grouped]:
+def _special(period: Period, paths: list[str], *, supported: bool) -> list[Grouped]:
     circ = _circumstances("special", period)
     cond = Exists(circ.filter(child_id=OuterRef("pk")))
     if supported:
@@ -209,31 +201,31 @@ def _special(period: Period, scope: Q, *, supported: bool) -> list[Grouped]:
         circ_ids = circ.filter(child_id=OuterRef("pk"))
         supp = Support.objects.filter(_supported_q(period), child_id=OuterRef("pk"))
         cond = Exists(circ_ids) & Exists(supp)
-    totals = _grouped_children(_children(period, scope).filter(cond), period)
-    groups = _by_group(period, scope, "special", supported)
+    totals = _grouped_children(_children(period, paths).filter(cond), period)
+    groups = _by_group(period, paths, "special", supported)
     return [
         Grouped(totals, ("sex", "age_group")),
         Grouped(groups, ("circumstance_group", "sex", "age_group"), only="circumstance_group"),
     ]
 
 
-def special_circumstances(period: Period, scope: Q) -> list[Grouped]:
-    return _special(period, scope, supported=False)
+def special_circumstances(period: Period, paths: list[str]) -> list[Grouped]:
+    return _special(period, paths, supported=False)
 
 
-def special_circumstances_supported(period: Period, scope: Q) -> list[Grouped]:
-    return _special(period, scope, supported=True)
+def special_circumstances_supported(period: Period, paths: list[str]) -> list[Grouped]:
+    return _special(period, paths, supported=True)
 
 
-def at_risk(period: Period, scope: Q) -> list[Grouped]:
+def at_risk(period: Period, paths: list[str]) -> list[Grouped]:
     circ = _circumstances("at_risk", period)
     qs = _grouped_children(
-        _children(period, scope).filter(Exists(circ.filter(child_id=OuterRef("pk")))), period
+        _children(period, paths).filter(Exists(circ.filter(child_id=OuterRef("pk")))), period
     )
     return [Grouped(qs, ("sex", "age_group"))]
 
 
-def id_number_problems(period: Period, scope: Q) -> list[Grouped]:
+def id_number_problems(period: Period, paths: list[str]) -> list[Grouped]:
     """Children with no ID number, or one failing the Thông tư 07/2016 checks."""
     problem = Case(
         When(Q(id_number__isnull=True) | Q(id_number=""), then=Value("missing")),
@@ -241,7 +233,7 @@ def id_number_problems(period: Period, scope: Q) -> list[Grouped]:
         default=Value(""),
         output_field=CharField(),
     )
-    qs = _children(period, scope).annotate(d_id_problem=problem).exclude(d_id_problem="")
+    qs = _children(period, paths).annotate(d_id_problem=problem).exclude(d_id_problem="")
     grouped = (
         qs.annotate(
             c=F("commune_id"),
@@ -254,6 +246,107 @@ def id_number_problems(period: Period, scope: Q) -> list[Grouped]:
         .order_by()
     )
     return [Grouped(grouped, ("sex", "age_group", "id_problem"))]
+
+
+# -- cases computations (treem.cases: Case, CaseForm, Incident) ---------------------------
+
+
+def _dim(field: str) -> Coalesce:
+    """A snapshot column ("" when unknown) as a dimension value."""
+    return Coalesce(NullIf(F(field), Value("")), Value(UNKNOWN), output_field=CharField())
+
+
+def _cases(period: Period, paths: list[str]) -> QuerySet[Any]:
+    """Abuse reports received during the period (as the cases app's statistics count them)."""
+    from treem.cases.clock import VN_TZ
+
+    Case = _model("cases.Case")
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=VN_TZ)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=VN_TZ)
+    return Case.objects.filter(in_paths(paths, "area"), received_at__gte=start, received_at__lt=end)
+
+
+def _children_n(prefix: str = "") -> Any:
+    """Distinct registry children, plus one per case not yet linked to a record."""
+    return Count(f"{prefix}child_id", distinct=True) + Count(
+        f"{prefix}id" if prefix else "id", filter=Q(**{f"{prefix}child__isnull": True})
+    )
+
+
+def _case_groups(period: Period, paths: list[str], *, children: bool) -> list[Grouped]:
+    base = _cases(period, paths).annotate(
+        c=F("area_id"),
+        r=Coalesce("village_id", "area_id"),
+        d_sex=_dim("child_sex"),
+        d_age_group=_dim("child_age_group"),
+        d_setting=_dim("setting"),
+    )
+    n = _children_n() if children else Count("id")
+    totals = base.values("c", "r", "d_sex", "d_age_group").annotate(n=n).order_by()
+    settings_ = base.values("c", "r", "d_setting").annotate(n=n).order_by()
+    CaseForm = _model("cases.CaseForm")
+    forms = (
+        CaseForm.objects.filter(case__in=_cases(period, paths).values("pk"))
+        .annotate(
+            c=F("case__area_id"),
+            r=Coalesce("case__village_id", "case__area_id"),
+            d_abuse_form=F("form"),
+        )
+        .values("c", "r", "d_abuse_form")
+        .annotate(
+            n=(
+                Count("case__child_id", distinct=True)
+                + Count("case_id", filter=Q(case__child__isnull=True), distinct=True)
+            )
+            if children
+            else Count("case_id", distinct=True)
+        )
+        .order_by()
+    )
+    return [
+        Grouped(totals, ("sex", "age_group")),
+        Grouped(settings_, ("setting",), only="setting"),
+        Grouped(forms, ("abuse_form",), only="abuse_form"),
+    ]
+
+
+def abused_children(period: Period, paths: list[str]) -> list[Grouped]:
+    return _case_groups(period, paths, children=True)
+
+
+def abuse_cases(period: Period, paths: list[str]) -> list[Grouped]:
+    return _case_groups(period, paths, children=False)
+
+
+def _incidents(period: Period, paths: list[str], outcome: str) -> list[Grouped]:
+    Incident = _model("cases.Incident")
+    base = Incident.objects.filter(
+        in_paths(paths, "area"),
+        occurred_on__gte=period.start,
+        occurred_on__lte=period.end,
+        outcome=outcome,
+    ).annotate(
+        c=F("area_id"),
+        r=Coalesce("village_id", "area_id"),
+        d_sex=_dim("child_sex"),
+        d_age_group=_dim("child_age_group"),
+        d_injury_cause=F("kind"),
+    )
+    n = Count("child_id", distinct=True)
+    totals = base.values("c", "r", "d_sex", "d_age_group").annotate(n=n).order_by()
+    causes = base.values("c", "r", "d_injury_cause").annotate(n=n).order_by()
+    return [
+        Grouped(totals, ("sex", "age_group")),
+        Grouped(causes, ("injury_cause",), only="injury_cause"),
+    ]
+
+
+def injured_children(period: Period, paths: list[str]) -> list[Grouped]:
+    return _incidents(period, paths, "injured")
+
+
+def injury_deaths(period: Period, paths: list[str]) -> list[Grouped]:
+    return _incidents(period, paths, "died")
 
 
 SEX_ZERO = {"sex": ["male", "female"], "age_group": [g for g, _a, _b in AGE_GROUPS]}

@@ -4,9 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from treem.core.dashboard import Card
-from treem.core.models import Area
+from treem.core.models import Area, AreaLevel
+from treem.reports import selectors
+from treem.reports.models import ReportStatus
+from treem.reports.periods import recent_periods
 
 
 def cards(*, user: Any, area: Area) -> list[Card]:
-    return []
+    if not selectors.can_view(user, area) or area.level == AreaLevel.VILLAGE:
+        return []
+    period = recent_periods(selectors.today(), 1)[0]
+    url = reverse("reports:report_list") + f"?ky={period.code}"
+    if area.level < AreaLevel.COMMUNE:
+        c = selectors.completeness(user=user, area=area, period=period.code)
+        return [
+            Card(
+                _("Xã đã gửi báo cáo %(period)s") % {"period": period.code},
+                f"{c.submitted}/{c.expected}",
+                url=url,
+                tone="" if c.rate == 100 else "warn",
+                hint=_("Tỷ lệ %(rate)d%%, đúng hạn %(on_time)d")
+                % {"rate": c.rate, "on_time": c.on_time},
+            )
+        ]
+    report = selectors.report_for(user=user, area=area, period=period.code)
+    status = report.get_status_display() if report else ReportStatus.NOT_STARTED.label
+    tone = "" if report and report.status in ("submitted", "approved") else "warn"
+    if report and report.status == ReportStatus.RETURNED:
+        tone = "danger"
+    return [
+        Card(_("Báo cáo %(period)s") % {"period": period.label}, str(status), url=url, tone=tone)
+    ]

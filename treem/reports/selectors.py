@@ -19,7 +19,6 @@ from django.utils import timezone
 from treem.core.access import Cap, has_capability, scoped
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.selectors import area_by_key
-from treem.reports.scope import data_paths
 from treem.reports.models import (
     ComputationRun,
     DataValue,
@@ -32,6 +31,7 @@ from treem.reports.models import (
     UnitReportStatus,
 )
 from treem.reports.periods import Period, parse_period
+from treem.reports.scope import data_paths
 
 VIEW_CAPS = (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from treem.core.access import Cap, has_capability, is_system_admin
 from treem.core.audit import audit, diff, snapshot
 from treem.core.models import Agency, Area, AreaLevel
-from treem.reports.scope import data_paths
 from treem.core.text import clean
 from treem.reports.computations import COMPUTATIONS
 from treem.reports.models import (
@@ -38,6 +37,7 @@ from treem.reports.models import (
     ValueSource,
 )
 from treem.reports.periods import Period, due_date, parse_period
+from treem.reports.scope import data_paths
 
 # The pair of dimensions also stored crossed (TT13 tables: sex × age group).
 CROSSED = ("age_group", "sex")
@@ -256,11 +256,10 @@ def compute_indicator(
     comp = COMPUTATIONS[indicator.computation]
     paths = data_paths(area)
     skip = skip_paths or []
-    scope = reduce(lambda a, b: a | b, (Q(commune__path__startswith=p) for p in paths))
     dims = set(indicator.disaggregations)
     at_commune: dict[tuple[int, str], int] = defaultdict(int)
     at_village: dict[tuple[int, str], int] = defaultdict(int)
-    for grouped in comp.build(period, scope):
+    for grouped in comp.build(period, paths):
         combos = key_combos(dims & set(grouped.dims), grouped.only)
         for row in grouped.qs:
             c, r, n = row["c"], row["r"], row["n"]
@@ -434,9 +433,13 @@ REPORT_TEXT_FIELDS = (
 )
 
 
+class StaleVersion(ValidationError):
+    """Someone else saved the report meanwhile (the API answers 409)."""
+
+
 def _check_version(report: Report | UnitReport, version: int | None) -> None:
     if version is not None and int(version) != report.version:
-        raise ValidationError(
+        raise StaleVersion(
             _(
                 "Báo cáo đã được người khác sửa trong lúc bạn soạn (phiên bản %(theirs)d, "
                 "bạn đang sửa phiên bản %(yours)d). Vui lòng tải lại trang và sửa lại."

@@ -1,0 +1,113 @@
+"""Forms for the report narrative, the province's return comment, units' parts, indicators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from treem.reports.models import (
+    Dimension,
+    FormulaKind,
+    Indicator,
+    IndicatorGroup,
+    IndicatorUnit,
+    PeriodType,
+    Report,
+)
+
+TEXTAREA = {"rows": 6, "cols": 80}
+
+
+class NarrativeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Report
+        fields = [
+            "number",
+            "place",
+            "narrative_results",
+            "narrative_limits",
+            "narrative_proposals",
+            "recipients",
+            "signer_title",
+            "signer_name",
+        ]
+        labels = {
+            "number": _("Số hiệu (ví dụ: 25/BC-UBND)"),
+            "narrative_results": _("I. Kết quả đạt được"),
+            "narrative_limits": _("II. Hạn chế, nguyên nhân"),
+            "narrative_proposals": _("III. Đề xuất, kiến nghị"),
+            "recipients": _("Nơi nhận (mỗi dòng một nơi)"),
+        }
+        widgets = {
+            "narrative_results": forms.Textarea(attrs=TEXTAREA),
+            "narrative_limits": forms.Textarea(attrs=TEXTAREA),
+            "narrative_proposals": forms.Textarea(attrs=TEXTAREA),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and "version" not in self.data:
+            self.fields["version"].initial = self.instance.version
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến trả lại"), widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
+
+
+class UnitReportForm(forms.Form):
+    narrative = forms.CharField(
+        label=_("Kết quả thực hiện nhiệm vụ trong kỳ"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        required=False,
+    )
+    difficulties = forms.CharField(
+        label=_("Khó khăn, vướng mắc, đề xuất"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class IndicatorForm(forms.Form):
+    slug = forms.SlugField(
+        label=_("Mã chỉ tiêu (chữ thường, không dấu)"),
+        max_length=60,
+        help_text=_("Ví dụ: swimming_taught_pct"),
+    )
+    code = forms.CharField(label=_("Mã TT13 (nếu có)"), max_length=20, required=False)
+    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
+    group = forms.ChoiceField(label=_("Nhóm"), choices=IndicatorGroup.choices)
+    unit = forms.ChoiceField(label=_("Đơn vị tính"), choices=IndicatorUnit.choices)
+    formula = forms.ChoiceField(
+        label=_("Cách tính"),
+        choices=[
+            (FormulaKind.MANUAL, FormulaKind.MANUAL.label),
+            (FormulaKind.RATIO, FormulaKind.RATIO.label),
+        ],
+    )
+    numerator = forms.ModelChoiceField(
+        label=_("Tử số (chỉ tiêu tỷ lệ)"), queryset=Indicator.objects.all(), required=False
+    )
+    denominator = forms.ModelChoiceField(
+        label=_("Mẫu số (chỉ tiêu tỷ lệ)"), queryset=Indicator.objects.all(), required=False
+    )
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Phân tổ"),
+        choices=Dimension.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    period_type = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodType.choices)
+    definition = forms.CharField(
+        label=_("Khái niệm, cách tính"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

@@ -1,0 +1,401 @@
+"""Report pages: list and completeness, the report form, computation progress, exports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from treem.core.access import Cap, has_capability, is_system_admin, user_agency_ids
+from treem.core.current import current_area
+from treem.core.models import Agency, AreaLevel
+from treem.reports import selectors, services
+from treem.reports.exports import report_docx, table_xlsx
+from treem.reports.forms import IndicatorForm, NarrativeForm, ReturnForm, UnitReportForm
+from treem.reports.labels import dimension_name
+from treem.reports.models import FormulaKind, Indicator, ReportStatus, RunStatus
+from treem.reports.periods import Period, parse_period, recent_periods
+
+CHART_SLUGS = ["child_population", "special_circumstances", "abused_children", "injured_children"]
+
+
+def _period(value: str) -> Period:
+    try:
+        return parse_period(value)
+    except ValidationError as exc:
+        raise Http404 from exc
+
+
+def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+def _detail_url(area_key: str, period: str) -> str:
+    return reverse("reports:report_detail", kwargs={"period": period, "key": area_key})
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports home: periods, the area's report status, completeness and charts."""
+    area = current_area(request)
+    user: Any = request.user
+    if area is None or not selectors.can_view(user, area):
+        raise Http404
+    if area.level == AreaLevel.VILLAGE and area.parent is not None:
+        area = area.parent
+    today = selectors.today()
+    periods = recent_periods(today, 6)
+    period = _period(request.GET.get("ky") or periods[0].code)
+    ctx: dict[str, Any] = {"area": area, "periods": periods, "period": period}
+    if area.level <= AreaLevel.DISTRICT:
+        ctx["completeness"] = selectors.completeness(user=user, area=area, period=period.code)
+    else:
+        ctx["reports"] = {
+            r.period: r for r in selectors.report_list(user=user).filter(area=area)[:12]
+        }
+        ctx["period_rows"] = [(p, ctx["reports"].get(p.code)) for p in periods]
+    trend_periods = sorted({p.code for p in periods if p.semiannual} | {period.code})
+    series = selectors.trend(user=user, area=area, slugs=CHART_SLUGS, periods=trend_periods)
+    names = dict(Indicator.objects.filter(slug__in=CHART_SLUGS).values_list("slug", "name"))
+    ctx["chart"] = json.dumps(
+        {
+            "labels": trend_periods,
+            "series": [
+                {"label": names.get(s, s), "data": series.get(s, [])}
+                for s in CHART_SLUGS
+                if s in series
+            ],
+        }
+    )
+    ctx["is_unit"] = bool(user_agency_ids(user)) and has_capability(user, Cap.REPORTS_UNIT, area)
+    return render(request, "reports/report_list.html", ctx)
+
+
+@login_required
+def report_detail(request: HttpRequest, period: str, key: str) -> HttpResponse:
+    user: Any = request.user
+    area = selectors.area_for_reports(user=user, key=key)
+    p = _period(period)
+    report = selectors.report_for(user=user, area=area, period=p.code)
+    table = selectors.indicator_table(user=user, area=area, period=p.code)
+    can_edit = has_capability(user, Cap.REPORTS_EDIT, area) and area.level == AreaLevel.COMMUNE
+    can_decide = has_capability(user, Cap.REPORTS_APPROVE, area)
+    ctx: dict[str, Any] = {
+        "area": area,
+        "period": p,
+        "report": report,
+        "table": table,
+        "can_edit": can_edit and not area.is_legacy,
+        "can_compute": (can_edit or can_decide) and not area.is_legacy,
+        "can_decide": can_decide and report is not None,
+        "editable": report is not None and report.is_editable and can_edit,
+        "locked": report is not None and report.is_locked,
+        "run": selectors.latest_run(user=user, area=area, period=p.code),
+        "sub_level": _("Thôn") if area.level == AreaLevel.COMMUNE else _("Xã, phường"),
+    }
+    if area.level == AreaLevel.COMMUNE:
+        ctx["units"] = selectors.unit_reports(user=user, area=area, period=p.code)
+        ctx["progress"] = selectors.task_progress(user=user, area=area, period=p.code)
+    elif area.level < AreaLevel.COMMUNE:
+        ctx["completeness"] = selectors.completeness(user=user, area=area, period=p.code)
+    if report is not None:
+        ctx["events"] = list(report.events.select_related("actor"))
+        ctx["form"] = NarrativeForm(instance=report)
+        ctx["return_form"] = ReturnForm()
+    return render(request, "reports/report_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def report_create(request: HttpRequest, period: str, key: str) -> HttpResponse:
+    area = selectors.area_for_reports(user=request.user, key=key)
+    try:
+        services.report_create(actor=request.user, area=area, period=period)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    return redirect(_detail_url(area.key, period))
+
+
+def _report_or_404(request: HttpRequest, pk: int) -> Any:
+    return selectors.report_get(user=request.user, pk=pk)
+
+
+@login_required
+@require_POST
+def report_update(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    form = NarrativeForm(request.POST, instance=report)
+    if form.is_valid():
+        try:
+            services.report_update(
+                actor=request.user,
+                report=report,
+                version=form.cleaned_data["version"],
+                **{f: form.cleaned_data[f] for f in services.REPORT_TEXT_FIELDS},
+            )
+            messages.success(request, _("Đã lưu báo cáo."))
+            if request.POST.get("and_submit"):
+                services.report_submit(actor=request.user, report=report)
+                messages.success(request, _("Đã gửi báo cáo lên tỉnh."))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            _messages_from(request, exc)
+    else:
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+    return redirect(_detail_url(report.area.key, report.period))
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    try:
+        services.report_submit(actor=request.user, report=report)
+        messages.success(request, _("Đã gửi báo cáo lên tỉnh."))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    return redirect(_detail_url(report.area.key, report.period))
+
+
+@login_required
+@require_POST
+def report_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    try:
+        if action == "approve":
+            services.report_approve(actor=request.user, report=report)
+            messages.success(request, _("Đã duyệt báo cáo. Số liệu của kỳ đã được khóa."))
+        else:
+            services.report_return(
+                actor=request.user, report=report, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, _("Đã trả lại báo cáo cho xã."))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    return redirect(_detail_url(report.area.key, report.period))
+
+
+@login_required
+@require_POST
+def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
+    """Save the manual indicators typed into the report's table (blank = missing)."""
+    area = selectors.area_for_reports(user=request.user, key=key)
+    p = _period(period)
+    errors = []
+    saved = 0
+    for ind in selectors.indicators().filter(formula=FormulaKind.MANUAL):
+        field = f"value_{ind.slug}"
+        if field not in request.POST:
+            continue
+        try:
+            value = services.parse_value(request.POST[field], label=ind.name)
+            services.manual_value_set(
+                actor=request.user, indicator=ind, period=p.code, area=area, value=value
+            )
+            saved += 1
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    for e in errors:
+        messages.error(request, e)
+    if saved and not errors:
+        messages.success(request, _("Đã lưu số liệu nhập tay."))
+    return redirect(_detail_url(area.key, p.code))
+
+
+# -- computation with a progress bar -----------------------------------------------------
+
+
+@login_required
+@require_POST
+def compute_start(request: HttpRequest, period: str, key: str) -> HttpResponse:
+    area = selectors.area_for_reports(user=request.user, key=key)
+    try:
+        run = services.computation_start(actor=request.user, area=area, period=period)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        _messages_from(request, exc)
+        return redirect(_detail_url(area.key, period))
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_progress.html", {"run": run})
+    while run.status not in (RunStatus.DONE, RunStatus.FAILED):  # no JavaScript: do it all
+        run = services.computation_step(run=run)
+    messages.success(request, _("Đã tính xong số liệu."))
+    return redirect(_detail_url(area.key, period))
+
+
+@login_required
+@require_POST
+def compute_step(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, pk=pk)
+    if not (
+        has_capability(request.user, Cap.REPORTS_EDIT, run.area)
+        or has_capability(request.user, Cap.REPORTS_APPROVE, run.area)
+    ):
+        raise Http404
+    run = services.computation_step(run=run)
+    return render(request, "reports/_progress.html", {"run": run})
+
+
+# -- drill-down, indicators, units -------------------------------------------------------
+
+
+@login_required
+def indicator_detail(request: HttpRequest, slug: str, period: str, key: str) -> HttpResponse:
+    user: Any = request.user
+    area = selectors.area_for_reports(user=user, key=key)
+    p = _period(period)
+    ind = selectors.indicators().filter(slug=slug).first()
+    if ind is None:
+        raise Http404
+    rows = selectors.drilldown(user=user, area=area, period=p.code, indicator=ind)
+    table = selectors.indicator_table(user=user, area=area, period=p.code)
+    row = next((r for r in table if r.indicator.pk == ind.pk), None)
+    return render(
+        request,
+        "reports/indicator_detail.html",
+        {
+            "area": area,
+            "period": p,
+            "indicator": ind,
+            "rows": rows,
+            "row": row,
+            "dims": [dimension_name(d) for d in ind.disaggregations],
+        },
+    )
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    area = current_area(request)
+    if area is None or not selectors.can_view(user, area):
+        raise Http404
+    form = IndicatorForm(request.POST or None) if is_system_admin(user) else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                ind = services.indicator_create(actor=user, **form.service_kwargs())
+                messages.success(request, _("Đã thêm chỉ tiêu “%(name)s”.") % {"name": ind.name})
+                return redirect("reports:indicator_list")
+            except ValidationError as exc:
+                for fieldname, errs in exc.message_dict.items():
+                    for e in errs:
+                        form.add_error(fieldname if fieldname in form.fields else None, e)
+    return render(
+        request,
+        "reports/indicator_list.html",
+        {"indicators": selectors.indicators(active_only=False), "form": form},
+    )
+
+
+@login_required
+def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpResponse:
+    user: Any = request.user
+    agency = Agency.objects.select_related("area").filter(pk=agency_id).first()
+    if agency is None or not selectors.can_view(user, agency.area):
+        raise Http404
+    own = agency.pk in user_agency_ids(user) or has_capability(user, Cap.REPORTS_EDIT, agency.area)
+    if not own and not is_system_admin(user):
+        raise Http404
+    p = _period(period)
+    part = dict(selectors.unit_reports(user=user, area=agency.area, period=p.code)).get(agency)
+    form = UnitReportForm(
+        request.POST or None,
+        initial={
+            "narrative": part.narrative if part else "",
+            "difficulties": part.difficulties if part else "",
+            "version": part.version if part else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_report_save(
+                actor=user,
+                agency=agency,
+                period=p.code,
+                narrative=form.cleaned_data["narrative"],
+                difficulties=form.cleaned_data["difficulties"],
+                version=form.cleaned_data["version"],
+                submit=bool(request.POST.get("submit")),
+            )
+            messages.success(
+                request,
+                _("Đã gửi báo cáo của đơn vị về xã.")
+                if request.POST.get("submit")
+                else _("Đã lưu báo cáo của đơn vị."),
+            )
+            return redirect("reports:unit_report", period=p.code, agency_id=agency.pk)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+    progress = [
+        e
+        for e in selectors.task_progress(user=user, area=agency.area, period=p.code)
+        if e.agency_id == agency.pk
+    ]
+    return render(
+        request,
+        "reports/unit_report.html",
+        {"agency": agency, "period": p, "part": part, "form": form, "progress": progress},
+    )
+
+
+# -- exports -----------------------------------------------------------------------------
+
+
+@login_required
+def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    table = selectors.indicator_table(user=request.user, area=report.area, period=report.period)
+    units = selectors.unit_reports(user=request.user, area=report.area, period=report.period)
+    progress = selectors.task_progress(user=request.user, area=report.area, period=report.period)
+    data = report_docx(report=report, table=table, units=units, progress=progress)
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="bao-cao-{report.area.key}-{report.period}.docx"'
+    )
+    return response
+
+
+@login_required
+def export_xlsx(request: HttpRequest, period: str, key: str) -> HttpResponse:
+    area = selectors.area_for_reports(user=request.user, key=key)
+    p = _period(period)
+    table = selectors.indicator_table(user=request.user, area=area, period=p.code)
+    data = table_xlsx(area=area, period=p, table=table)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="chi-tieu-{area.key}-{p.code}.xlsx"'
+    return response
+
+
+__all__ = ["ReportStatus"]
