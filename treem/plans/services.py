@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability, user_agency_ids
 from treem.core.audit import audit, diff, snapshot
-from treem.core.models import Agency, Area
+from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean, fold
 from treem.plans.extraction import parse_timeframe
 from treem.plans.models import (
@@ -210,18 +210,22 @@ def _parent_number(number: str, known: dict[str, PlanTask]) -> PlanTask | None:
 
 
 def _deadline_level(to: str, plan: Plan, period_seen: dict[str, int]) -> str:
+    """Units reporting to the issuing area, or the area reporting to the level above."""
     folded = fold(to)
-    if folded:
-        own = {fold(plan.issuer_name)} if plan.issuer_name else set()
-        own.add(fold(plan.area.name))
-        above = folded.startswith(("so ", "ubnd tinh", "uy ban nhan dan tinh"))
-        if plan.issuer_level and f" {fold(plan.issuer_level)}" in f" {folded}" and not above:
-            return ReportLevel.UNITS
-        if any(o and o in folded for o in own):
-            return ReportLevel.UNITS
+    if not folded:
+        # Without a recipient, the earlier deadline of a period is the units' one.
+        return ReportLevel.UNITS if period_seen.get("n", 0) == 0 else ReportLevel.AREA
+    level = fold(plan.issuer_level) or ("tinh" if plan.area.level == AreaLevel.PROVINCE else "")
+    padded = f" {folded} "
+    if level == "tinh" or plan.area.level == AreaLevel.PROVINCE:
+        national = any(w in padded for w in (" bo ", " chinh phu ", " thu tuong "))
+        return ReportLevel.AREA if national else ReportLevel.UNITS
+    if folded.startswith("so ") or " tinh " in padded:
         return ReportLevel.AREA
-    # Without a recipient, the earlier deadline of a period is the units' one.
-    return ReportLevel.UNITS if period_seen.get("n", 0) == 0 else ReportLevel.AREA
+    own = {fold(plan.issuer_name), fold(plan.area.name)} - {""}
+    if (level and f" {level} " in padded) or any(o in folded for o in own):
+        return ReportLevel.UNITS
+    return ReportLevel.AREA
 
 
 PERIOD_SLUGS = {p.value for p in ReportPeriod}
