@@ -125,6 +125,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    writable: int = 0  # rows a "valid rows only" import would write
     committed: bool = False
     errors: list[Problem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
@@ -683,6 +684,7 @@ def children_import(
     result.skipped = sum(1 for r in rows if r.skip and not r.has_error)
     writable = [r for r in rows if not r.has_error and not r.skip]
     file_errors = any(p.row == 0 for p in result.errors)
+    result.writable = len(writable)
     blocked = file_errors or (mode == "all_or_nothing" and bool(bad))
     to_create = [r for r in writable if r.match is None]
     to_update = [r for r in writable if r.match is not None]
