@@ -358,6 +358,10 @@ COMPUTATIONS: dict[str, Computation] = {
         Computation("special_circumstances", special_circumstances, SEX_ZERO),
         Computation("special_circumstances_supported", special_circumstances_supported, SEX_ZERO),
         Computation("at_risk", at_risk, SEX_ZERO),
+        Computation("abused_children", abused_children, SEX_ZERO),
+        Computation("abuse_cases", abuse_cases, {}),
+        Computation("injured_children", injured_children, SEX_ZERO),
+        Computation("injury_deaths", injury_deaths, SEX_ZERO),
         Computation(
             "id_number_problems", id_number_problems, {"id_problem": ["missing", "invalid"]}
         ),

@@ -11,13 +11,12 @@ from treem.core.dashboard import Card
 from treem.core.models import Area, AreaLevel
 from treem.reports import selectors
 from treem.reports.models import ReportStatus
-from treem.reports.periods import recent_periods
 
 
 def cards(*, user: Any, area: Area) -> list[Card]:
     if not selectors.can_view(user, area) or area.level == AreaLevel.VILLAGE:
         return []
-    period = recent_periods(selectors.today(), 1)[0]
+    period = selectors.default_period(user=user, area=area)
     url = reverse("reports:report_list") + f"?ky={period.code}"
     if area.level < AreaLevel.COMMUNE:
         c = selectors.completeness(user=user, area=area, period=period.code)

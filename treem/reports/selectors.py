@@ -30,7 +30,7 @@ from treem.reports.models import (
     UnitReport,
     UnitReportStatus,
 )
-from treem.reports.periods import Period, parse_period
+from treem.reports.periods import Period, parse_period, recent_periods
 from treem.reports.scope import data_paths
 
 VIEW_CAPS = (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)
@@ -390,10 +390,17 @@ def completeness(*, user: Any, area: Area, period: str) -> Completeness:
     if not can_view(user, area):
         raise Http404
     p = parse_period(period)
+    # Expected: the current communes already using TreEm (someone holds a role there) or
+    # that opened a report; a province rolls TreEm out commune by commune.
     communes = list(
         Area.objects.filter(
-            path__startswith=area.path, level=AreaLevel.COMMUNE, valid_to__isnull=True
-        ).order_by("name")
+            Q(memberships__is_active=True) | Q(pk__in=Report.objects.values("area_id")),
+            path__startswith=area.path,
+            level=AreaLevel.COMMUNE,
+            valid_to__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
     )
     ids = [c.pk for c in communes]
     reports = {
@@ -436,3 +443,17 @@ def run_get(*, user: Any, pk: int) -> ComputationRun:
 
 def today() -> Any:
     return timezone.localdate()
+
+
+def default_period(*, user: Any, area: Area) -> Period:
+    """The period to show first: the latest one with a report under `area`, else the latest."""
+    latest = (
+        Report.objects.filter(area__path__startswith=area.path)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    recent = recent_periods(today(), 1)[0]
+    if latest and latest[:4] == str(recent.year):
+        return parse_period(latest)
+    return recent

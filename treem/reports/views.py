@@ -54,7 +54,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
         area = area.parent
     today = selectors.today()
     periods = recent_periods(today, 6)
-    period = _period(request.GET.get("ky") or periods[0].code)
+    period = (
+        _period(request.GET["ky"])
+        if request.GET.get("ky")
+        else selectors.default_period(user=user, area=area)
+    )
+    if all(p.code != period.code for p in periods):
+        periods.append(period)
     ctx: dict[str, Any] = {"area": area, "periods": periods, "period": period}
     if area.level <= AreaLevel.DISTRICT:
         ctx["completeness"] = selectors.completeness(user=user, area=area, period=period.code)
