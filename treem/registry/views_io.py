@@ -95,7 +95,7 @@ def _job_for(request: HttpRequest, job_id: str) -> tuple[Job, dict[str, Any], Ar
     """The job, only for the user who uploaded it and while they may still edit there."""
     job = Job(job_id)
     state = job.load()
-    commune = Area.objects.filter(pk=state.get("commune_id")).first()
+    commune = Area.objects.filter(pk=int(state.get("commune_id") or 0)).first()
     if (
         state.get("user_id") != request.user.pk
         or commune is None
@@ -174,7 +174,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         mode = request.POST.get("mode", "all_or_nothing")
-        suffix = Path(upload.name).suffix.lower() if upload else ""
+        original = (upload.name or "") if upload else ""
+        suffix = Path(original).suffix.lower()
         if upload is None:
             error = _("Hãy chọn tệp Excel hoặc CSV.")
         elif suffix not in WORKBOOK_SUFFIXES | CSV_SUFFIXES:
@@ -190,7 +191,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             job.save(
                 user_id=request.user.pk,
                 commune_id=commune.pk,
-                file_name=get_valid_filename(upload.name) or "tep",
+                file_name=get_valid_filename(original) or "tep",
                 mode=mode,
                 created=dt.datetime.now().isoformat(),
             )
