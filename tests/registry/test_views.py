@@ -81,7 +81,7 @@ def test_collaborator_sees_only_their_village(
 def test_detail_three_personas(world: Any, client_for: Any, kid: Child) -> None:
     url = reverse("registry:child_detail", args=[kid.pk])
     body = client_for(world.officer).get(url).content.decode()
-    assert "Trần Thị Bình" in body and "child.create" in body and 'id="case-slot"' in body
+    assert "Trần Thị Bình" in body and "Đăng ký hồ sơ" in body and 'id="case-slot"' in body
     assert client_for(world.other_officer).get(url).status_code == 404
     assert Client().get(url).status_code == 302
 

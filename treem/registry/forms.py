@@ -125,8 +125,12 @@ class ChildForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
-        self.fields["area"].label_from_instance = lambda a: a.full_name  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas.order_by("-level", "code")  # type: ignore[attr-defined]
+        self.fields["area"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: (
+                a.full_name if a.level == 4 else _("Chưa rõ thôn (%(name)s)") % {"name": a.name}
+            )
+        )
 
     def service_fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in CHILD_FIELDS}

@@ -254,7 +254,7 @@ class Child(AreaOwned):
         words = self.full_name.split(" ") if self.full_name else []
         given = words[-1] if words else ""
         rest = " ".join(words[:-1])
-        self.name_sort = (collation_string(given) + " " + collation_string(rest))[:320]
+        self.name_sort = name_sort_string(given, rest)
         self.id_number = clean(self.id_number) or None
         self.id_number_valid = None if not self.id_number else not id_number_problems(self)
 
@@ -289,6 +289,16 @@ class Child(AreaOwned):
         if self.birth_date_precision == DatePrecision.MONTH:
             return f"{self.birth_date:%m/%Y}"
         return f"{self.birth_date:%d/%m/%Y}"
+
+
+def name_sort_string(given: str, rest: str) -> str:
+    """Sort column: given name, then the rest, by letters; tones break ties last.
+
+    Each part ends with a space, which sorts below every letter, so "An" < "Ánh" < "Ân".
+    """
+    g_primary, g_tones = collation_string(given).split("|", 1)
+    r_primary, r_tones = collation_string(rest).split("|", 1)
+    return f"{g_primary} {r_primary} {g_tones}{r_tones}"[:320]
 
 
 def id_number_problems(child: Child) -> list[str]:

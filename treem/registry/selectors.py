@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from treem.core.access import Cap, get_scoped_or_404, has_capability, scoped
 from treem.core.models import Area, AreaLevel, AuditLog
@@ -191,13 +192,40 @@ def child_detail(*, user: Any, pk: Any) -> dict[str, Any]:
     }
 
 
+ACTION_LABELS = {
+    "child.create": _("Đăng ký hồ sơ"),
+    "child.update": _("Sửa thông tin"),
+    "child.died": _("Ghi nhận trẻ đã chết"),
+    "child.archive": _("Lưu trữ hồ sơ"),
+    "child.age_out": _("Lưu trữ do đủ 16 tuổi"),
+    "child.reactivate": _("Theo dõi trở lại"),
+    "child.move_out": _("Chuyển đi xã khác"),
+    "child.move_away": _("Chuyển ra ngoài địa bàn"),
+    "child.merge": _("Gộp hồ sơ trùng vào hồ sơ này"),
+    "child.merged_into": _("Được gộp vào hồ sơ khác"),
+    "child.unmerge": _("Hoàn tác gộp hồ sơ"),
+    "caregiver.add": _("Thêm người chăm sóc"),
+    "caregiver.update": _("Sửa người chăm sóc"),
+    "caregiver.remove": _("Bỏ người chăm sóc"),
+    "circumstance.add": _("Ghi nhận hoàn cảnh"),
+    "circumstance.end": _("Kết thúc hoàn cảnh"),
+    "circumstance.remove": _("Bỏ hoàn cảnh"),
+    "support.add": _("Ghi nhận trợ giúp"),
+    "support.remove": _("Bỏ trợ giúp"),
+}
+
+
 def child_timeline(*, child: Child, merged_ids: list[int] | None = None) -> list[AuditLog]:
+    """The child's audit rows (and those of records merged into it), newest first."""
     ids = [str(child.pk), *(str(i) for i in merged_ids or [])]
-    return list(
+    rows = list(
         AuditLog.objects.filter(object_type=Child._meta.label_lower, object_id__in=ids)
         .exclude(action="child.move_in")
         .order_by("-at", "-id")[:200]
     )
+    for row in rows:
+        row.label = ACTION_LABELS.get(row.action, row.action)  # type: ignore[attr-defined]
+    return rows
 
 
 def circumstance_get(*, user: Any, pk: Any) -> ChildCircumstance:

@@ -1,0 +1,101 @@
+"""Registry API: three personas, filters, PATCH with version (409 when stale), sub-resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from treem.registry.models import Child
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, url: str, data: Any) -> Any:
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def patch(client: Client, url: str, data: Any) -> Any:
+    return client.patch(url, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def kid(child_maker: Any) -> Child:
+    return child_maker("Hoàng Minh Khôi", birth_date=dt.date(2018, 4, 2))
+
+
+def test_list_three_personas_and_filters(
+    world: Any, api_for: Any, kid: Child, child_maker: Any
+) -> None:
+    child_maker("Lê Thị Lan", sex="female", area=world.village2)
+    api = api_for(world.officer)
+    data = api.get("/api/v1/children").json()
+    assert data["count"] == 2
+    assert api.get("/api/v1/children", {"q": "khoi hoang"}).json()["items"][0]["id"] == kid.pk
+    assert api.get("/api/v1/children", {"sex": "female"}).json()["count"] == 1
+    assert api.get("/api/v1/children", {"village": world.village2.key}).json()["count"] == 1
+    assert api.get("/api/v1/children", {"sex": "x"}).status_code == 422
+    assert api_for(world.other_officer).get("/api/v1/children").json()["count"] == 0
+    assert api_for(world.collaborator).get("/api/v1/children").json()["count"] == 1
+    assert Client().get("/api/v1/children").status_code == 401
+
+
+def test_create(world: Any, api_for: Any) -> None:
+    payload = {
+        "area": world.village.key,
+        "full_name": "PHẠM THỊ HỒNG",
+        "birth_date": "2019-08-01",
+        "sex": "female",
+        "ethnicity": "01",
+        "caregivers": [{"relation": "father", "full_name": "Phạm Văn Sơn", "birth_year": 1988}],
+    }
+    response = post(api_for(world.officer), "/api/v1/children", payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["full_name"] == "Phạm Thị Hồng" and body["ethnicity"] == "01"
+    bad = post(api_for(world.officer), "/api/v1/children", {**payload, "id_number": "0361190"})
+    assert bad.status_code == 422 and "id_number" in bad.json()["errors"]
+    assert post(api_for(world.other_officer), "/api/v1/children", payload).status_code == 404
+    assert post(Client(), "/api/v1/children", payload).status_code == 401
+
+
+def test_read_and_patch_with_version(world: Any, api_for: Any, kid: Child) -> None:
+    url = f"/api/v1/children/{kid.pk}"
+    api = api_for(world.officer)
+    assert api.get(url).json()["version"] == 1
+    ok = patch(api, url, {"version": 1, "poverty": "near_poor"})
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    stale = patch(api, url, {"version": 1, "poverty": "poor"})
+    assert stale.status_code == 409
+    assert "người khác sửa" in stale.json()["detail"]
+    kid.refresh_from_db()
+    assert kid.poverty == "near_poor"
+    assert api_for(world.other_officer).get(url).status_code == 404
+    assert patch(api_for(world.other_officer), url, {"version": 2}).status_code == 404
+    assert Client().get(url).status_code == 401
+    # a collaborator may read but not edit a child the officer registered
+    assert api_for(world.collaborator).get(url).status_code == 200
+    assert patch(api_for(world.collaborator), url, {"version": 2, "notes": "x"}).status_code == 404
+
+
+def test_sub_resources(world: Any, api_for: Any, kid: Child) -> None:
+    api = api_for(world.officer)
+    base = f"/api/v1/children/{kid.pk}"
+    r = post(api, f"{base}/circumstances", {"kind": "special", "group": "d", "subtype": "mild"})
+    assert r.status_code == 201
+    bad = post(api, f"{base}/circumstances", {"kind": "special", "group": "zz"})
+    assert bad.status_code == 422
+    assert api.get(f"{base}/circumstances").json()["count"] == 1
+    r = post(api, f"{base}/supports", {"kind": "gift", "date": "2025-06-01", "amount": 500000})
+    assert r.status_code == 201 and r.json()["amount"] == 500000
+    assert api.get(f"{base}/supports").json()["items"][0]["kind"] == "gift"
+    assert api.get("/api/v1/children", {"group": "d"}).json()["count"] == 1
+    other = api_for(world.other_officer)
+    assert other.get(f"{base}/supports").status_code == 404
+    assert (
+        post(other, f"{base}/supports", {"kind": "gift", "date": "2025-06-01"}).status_code == 404
+    )
+    assert Client().get(f"{base}/circumstances").status_code == 401
