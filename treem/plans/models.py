@@ -234,6 +234,14 @@ class PlanTask(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"[:120]
 
+    @property
+    def body(self) -> str:
+        """The task's text without its title repeated at the start."""
+        text = self.text.strip()
+        if text.startswith(self.title):
+            text = text[len(self.title) :].strip(" .:;")
+        return text
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or dt.date.today()
         return (

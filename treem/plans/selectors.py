@@ -183,6 +183,7 @@ class PlanDashboard:
     targets: list[TargetRow]
     deadlines: list[PlanReportDeadline]
     overdue_tasks: list[PlanTask] = field(default_factory=list)
+    all_deadlines: list[PlanReportDeadline] = field(default_factory=list)
 
 
 def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
@@ -226,7 +227,8 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
         TargetRow(t, sorted(t.measurements.all(), key=lambda m: (m.year, m.measured_on)))
         for t in plan.targets.prefetch_related("measurements").order_by("position")
     ]
-    deadlines = list(plan.report_deadlines.filter(due_date__gte=today).order_by("due_date")[:4])
+    all_deadlines = list(plan.report_deadlines.order_by("due_date"))
+    deadlines = [d for d in all_deadlines if d.due_date >= today][:4]
     overdue_tasks = list(plan.tasks.filter(task_overdue).order_by("end_date", "position")[:10])
     return PlanDashboard(
         totals=totals,
@@ -234,6 +236,7 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
         targets=targets,
         deadlines=deadlines,
         overdue_tasks=overdue_tasks,
+        all_deadlines=all_deadlines,
     )
 
 
