@@ -76,7 +76,9 @@ def kids(world: World) -> Kids:
     c.append(make_child(w.commune, area=w.village, born=dt.date(2020, 7, 1), sex="male"))
     c.append(make_child(w.commune, area=w.village2, born=dt.date(2015, 3, 3), sex="female"))
     c.append(
-        make_child(w.commune, area=w.village2, born=dt.date(2012, 12, 1), sex="male", ethnicity="02")
+        make_child(
+            w.commune, area=w.village2, born=dt.date(2012, 12, 1), sex="male", ethnicity="02"
+        )
     )
     # Nghĩa Hưng, village unknown
     c.append(make_child(w.commune, born=dt.date(2011, 1, 1), sex="female", ethnicity=None))

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from tests.reports.conftest import Kids
+from treem.registry.models import Child, ChildCircumstance, Support
 from treem.reports.models import DataValue, Indicator
 from treem.reports.periods import parse_period
 from treem.reports.selectors import rolled_up
-from treem.reports.services import compute_indicator, computation_run_all
-from treem.registry.models import Child, ChildCircumstance, Support
+from treem.reports.services import computation_run_all, compute_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,17 @@ def special_groups(ch: Child) -> set[str]:
 
 def supported(ch: Child) -> bool:
     return any(
-        s.date <= END and (s.end_date or s.date) >= P.start for s in Support.objects.filter(child=ch)
+        s.date <= END and (s.end_date or s.date) >= P.start
+        for s in Support.objects.filter(child=ch)
     )
 
 
 def stored(slug: str, area_key: str) -> dict[str, Decimal]:
     return {
         dv.disaggregation: dv.value
-        for dv in DataValue.objects.filter(indicator__slug=slug, period="2026H1", area__key=area_key)
+        for dv in DataValue.objects.filter(
+            indicator__slug=slug, period="2026H1", area__key=area_key
+        )
     }
 
 
@@ -129,9 +132,10 @@ def test_special_circumstances_and_supported_match_and_ratio_is_recomputed(kids:
             for c in group:
                 for g in special_groups(c):
                     exp[f"circumstance_group={g}"] += 1
-            assert nonzero(stored(slug, commune.key)) == {
-                k: Decimal(v) for k, v in exp.items()
-            }, (slug, commune.key)
+            assert nonzero(stored(slug, commune.key)) == {k: Decimal(v) for k, v in exp.items()}, (
+                slug,
+                commune.key,
+            )
     # Province: sums of communes; the % recomputed from numerator and denominator.
     inds = list(Indicator.objects.filter(slug__startswith="special_circumstances"))
     province = rolled_up(w.province, ["2026H1"], inds)
@@ -171,6 +175,8 @@ def test_recompute_replaces_values(kids: Kids) -> None:
     w = kids.world
     computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
     before = stored("child_population", w.commune.key)[""]
-    Child.objects.filter(pk=kids.children[0].pk).update(status="moved", status_date=dt.date(2026, 1, 5))
+    Child.objects.filter(pk=kids.children[0].pk).update(
+        status="moved", status_date=dt.date(2026, 1, 5)
+    )
     computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
     assert stored("child_population", w.commune.key)[""] == before - 1

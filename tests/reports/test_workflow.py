@@ -1,0 +1,176 @@
+"""Compute → narrative → submit → return with a comment → fix → resubmit → approve → locked."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from docx import Document
+
+from tests.reports.conftest import Kids
+from treem.core.models import AuditLog
+from treem.reports import services
+from treem.reports.models import DataValue, Indicator, Report, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+NARRATIVE = {
+    "narrative_results": "Đã rà soát toàn bộ trẻ em.",
+    "narrative_limits": "Cập nhật chưa kịp thời.",
+    "narrative_proposals": "Đề nghị tập huấn.",
+}
+
+
+def test_full_workflow_through_the_pages(kids: Kids, client_for) -> None:
+    w = kids.world
+    officer, province = client_for(w.officer), client_for(w.province_officer)
+    base = f"/bao-cao/ky/2026H1/{w.commune.key}/"
+    assert officer.post(base + "lap/").status_code == 302
+    report = Report.objects.get(area=w.commune, period="2026H1")
+    # Submitting before computing is refused with a Vietnamese message.
+    res = officer.post(f"/bao-cao/{report.pk}/gui/", follow=True)
+    assert "còn trống" in res.content.decode()
+    officer.post(base + "tinh-so-lieu/")
+    assert DataValue.objects.filter(area=w.commune, period="2026H1").exists()
+    form = {**NARRATIVE, "version": report.version, "number": "12/BC-UBND", "place": "Nghĩa Hưng"}
+    res = officer.post(f"/bao-cao/{report.pk}/sua/", {**form, "and_submit": "1"}, follow=True)
+    assert "Đã gửi báo cáo lên tỉnh." in res.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.submitted_at is not None
+    # The province returns it with a comment; the officer sees the comment.
+    res = province.post(f"/bao-cao/{report.pk}/tra-lai/", {"comment": ""}, follow=True)
+    assert "Vui lòng ghi ý kiến" in res.content.decode()
+    province.post(f"/bao-cao/{report.pk}/tra-lai/", {"comment": "Bổ sung số liệu thôn."})
+    body = officer.get(base).content.decode()
+    assert "Bổ sung số liệu thôn." in body and "Bị trả lại" in body
+    report.refresh_from_db()
+    form = {**form, "version": report.version, "narrative_results": "Đã bổ sung số liệu thôn."}
+    officer.post(f"/bao-cao/{report.pk}/sua/", {**form, "and_submit": "1"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    # The officer cannot approve her own report; the province approves.
+    assert officer.post(f"/bao-cao/{report.pk}/duyet/").status_code == 404
+    province.post(f"/bao-cao/{report.pk}/duyet/")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    assert list(report.events.values_list("action", flat=True)) == [
+        "create",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]
+    assert AuditLog.objects.filter(action="report.approve", object_id=str(report.pk)).exists()
+    # Values are locked: recomputation skips the commune, manual entry is refused.
+    before = DataValue.objects.get(
+        indicator__slug="child_population", period="2026H1", area=w.commune, disaggregation=""
+    ).value
+    kids.children[0].status = "moved"
+    kids.children[0].save()
+    run = services.computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    assert w.commune.path in run.skipped_locked
+    after = DataValue.objects.get(
+        indicator__slug="child_population", period="2026H1", area=w.commune, disaggregation=""
+    ).value
+    assert after == before
+    swim = services.indicator_create(
+        actor=w.admin,
+        slug="swimming_taught_pct",
+        name="Tỷ lệ trẻ em được dạy bơi",
+        group="05",
+        unit="percent",
+        disaggregations=["sex"],
+    )
+    with pytest.raises(ValidationError, match="đã được duyệt"):
+        services.manual_value_set(
+            actor=w.officer, indicator=swim, period="2026H1", area=w.commune, value=50
+        )
+    res = officer.post(
+        f"/bao-cao/{report.pk}/sua/", {**form, "version": report.version}, follow=True
+    )
+    assert "không sửa được" in res.content.decode()
+
+
+def test_stale_version_is_refused(kids: Kids) -> None:
+    w = kids.world
+    report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    services.report_update(actor=w.officer, report=report, version=1, narrative_results="A")
+    with pytest.raises(ValidationError, match="người khác sửa"):
+        services.report_update(actor=w.officer, report=report, version=1, narrative_results="B")
+
+
+def test_manual_indicator_zero_is_distinct_from_missing(kids: Kids, client_for) -> None:
+    w = kids.world
+    swim = services.indicator_create(
+        actor=w.admin,
+        slug="swimming_taught_pct",
+        name="Tỷ lệ trẻ em được dạy bơi",
+        group="05",
+        unit="percent",
+        disaggregations=["sex"],
+    )
+    services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    client = client_for(w.officer)
+    url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
+    res = client.post(url, {"value_swimming_taught_pct": "abc"}, follow=True)
+    assert "Tỷ lệ trẻ em được dạy bơi: “abc” không phải là số." in res.content.decode()
+    client.post(url, {"value_swimming_taught_pct": "0"})
+    assert DataValue.objects.get(indicator=swim, area=w.commune).value == 0
+    client.post(url, {"value_swimming_taught_pct": ""})
+    assert not DataValue.objects.filter(indicator=swim, area=w.commune).exists()
+    res = client.post(url, {"value_swimming_taught_pct": "120"}, follow=True)
+    assert "không được lớn hơn 100%" in res.content.decode()
+    assert Indicator.objects.filter(slug="swimming_taught_pct").exists()
+
+
+def test_docx_has_header_tables_and_signature(kids: Kids, client_for) -> None:
+    w = kids.world
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    services.report_update(
+        actor=w.officer, report=report, version=None, signer_name="Phạm Văn Quang", **NARRATIVE
+    )
+    res = client_for(w.officer).get(f"/bao-cao/{report.pk}/word/")
+    assert res.status_code == 200
+    doc = Document(io.BytesIO(res.content))
+    header = doc.tables[0]
+    text = "\n".join(c.text for c in header.rows[0].cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "ỦY BAN NHÂN DÂN XÃ NGHĨA HƯNG" in text and "Số:" in text
+    assert "ngày" in text and "Nghĩa Hưng" in text
+    table = doc.tables[1]
+    names = [r.cells[1].text for r in table.rows]
+    assert "Số trẻ em" in names
+    population = next(r for r in table.rows if r.cells[1].text == "Số trẻ em")
+    assert population.cells[3].text == "10"  # 9 + the child recorded under the legacy commune
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in body and "Đề nghị tập huấn." in body
+    sign = doc.tables[2].rows[0].cells
+    assert "Nơi nhận:" in sign[0].text
+    assert "Phạm Văn Quang" in sign[1].text and "CHỦ TỊCH" in sign[1].text
+
+
+def test_xlsx_has_the_indicator_rows(kids: Kids, client_for) -> None:
+    from openpyxl import load_workbook
+
+    w = kids.world
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    res = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/excel/")
+    ws = load_workbook(io.BytesIO(res.content)).active
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0] == "child_population"]
+    assert rows[0][3] == "Tổng số" and rows[0][5] == 10
+    assert any(r[3] == "Nữ" for r in rows)
+
+
+def test_unit_focal_point_submits_its_part(kids: Kids, client_for) -> None:
+    w = kids.world
+    url = f"/bao-cao/don-vi/2026H1/{w.health_station.pk}/"
+    client = client_for(w.focal_point)
+    res = client.post(url, {"narrative": "", "submit": "1"}, follow=True)
+    assert "Vui lòng ghi kết quả" in res.content.decode()
+    client.post(url, {"narrative": "Tiêm chủng đủ 98%.", "submit": "1"})
+    officer_page = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/")
+    assert "Tiêm chủng đủ 98%." in officer_page.content.decode()
+    assert client_for(w.other_officer).get(url).status_code == 404
