@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from treem.core.pagination import paginate
@@ -134,7 +134,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
         raise Http404 from exc
     except ValidationError as exc:
         raise _fail(exc) from exc
-    return 201, report_json(report)
+    return Status(201, report_json(report))
 
 
 @router.get("/reports/{report_id}")

@@ -1,0 +1,152 @@
+"""Three personas per page and API route: owner, officer of another commune (404), anonymous."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from tests.reports.conftest import Kids
+from treem.reports import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(kids: Kids):
+    w = kids.world
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    r = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    return services.report_update(
+        actor=w.officer,
+        report=r,
+        version=None,
+        narrative_results="a",
+        narrative_limits="b",
+        narrative_proposals="c",
+    )
+
+
+def test_pages_three_personas(kids: Kids, report, client_for) -> None:
+    w = kids.world
+    urls = [
+        f"/bao-cao/ky/2026H1/{w.commune.key}/",
+        f"/bao-cao/ky/2026H1/{w.commune.key}/chi-tieu/child_population/",
+        f"/bao-cao/ky/2026H1/{w.commune.key}/excel/",
+        f"/bao-cao/{report.pk}/word/",
+        f"/bao-cao/don-vi/2026H1/{w.health_station.pk}/",
+    ]
+    for url in urls:
+        assert client_for(w.officer).get(url).status_code == 200, url
+        assert client_for(w.other_officer).get(url).status_code == 404, url
+        res = Client().get(url)
+        assert res.status_code == 302 and res.url.startswith("/dang-nhap/"), url
+    for url in ["/bao-cao/", "/bao-cao/chi-tieu/"]:
+        assert client_for(w.officer).get(url).status_code == 200
+        assert Client().get(url).status_code == 302
+
+
+def test_writes_outside_scope_are_404(kids: Kids, report, client_for) -> None:
+    w = kids.world
+    other = client_for(w.other_officer)
+    base = f"/bao-cao/ky/2026H1/{w.commune.key}/"
+    assert other.post(base + "lap/").status_code == 404
+    assert other.post(base + "tinh-so-lieu/").status_code == 404
+    assert other.post(f"/bao-cao/{report.pk}/gui/").status_code == 404
+    assert other.post(f"/bao-cao/{report.pk}/duyet/").status_code == 404
+    assert other.post(f"/bao-cao/{report.pk}/tra-lai/", {"comment": "x"}).status_code == 404
+
+
+def test_province_sees_communes_and_drills_down(kids: Kids, report, client_for) -> None:
+    w = kids.world
+    services.computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    client = client_for(w.province_officer)
+    body = client.get("/bao-cao/?ky=2026H1").content.decode()
+    assert "Xã Nghĩa Hưng" in body and "Xã Rạng Đông" in body
+    page = client.get(f"/bao-cao/ky/2026H1/{w.province.key}/chi-tieu/child_population/")
+    text = page.content.decode()
+    assert "Xã Nghĩa Hưng" in text and "Xã Rạng Đông" in text
+    village = client.get(f"/bao-cao/ky/2026H1/{w.commune.key}/chi-tieu/child_population/")
+    assert "Thôn Liễu Đề" in village.content.decode()
+
+
+def test_report_pages_have_bounded_queries(
+    kids: Kids, report, client_for, django_assert_max_num_queries
+) -> None:
+    w = kids.world
+    client = client_for(w.province_officer)
+    client.get("/bao-cao/")
+    with django_assert_max_num_queries(40):
+        client.get(f"/bao-cao/ky/2026H1/{w.commune.key}/")
+    with django_assert_max_num_queries(30):
+        client.get("/bao-cao/?ky=2026H1")
+
+
+def test_api_three_personas_and_values(kids: Kids, report, api_for) -> None:
+    w = kids.world
+    owner, other = api_for(w.officer), api_for(w.other_officer)
+    assert owner.get("/api/v1/indicators").status_code == 200
+    assert Client().get("/api/v1/indicators").status_code == 401
+    url = f"/api/v1/values?indicator=child_population&period=2026H1&area={w.commune.key}&by=sex"
+    res = owner.get(url)
+    assert res.status_code == 200
+    values = {v["disaggregation"]: v["value"] for v in res.json()["values"]}
+    total = owner.get(url.replace("&by=sex", "")).json()["values"][0]["value"]
+    assert sum(values.values()) == total == 10
+    assert other.get(url).status_code == 404
+    assert Client().get(url).status_code == 401
+    bad = owner.get(url.replace("by=sex", "by=colour"))
+    assert bad.status_code == 422 and "Phân tổ không hợp lệ" in bad.json()["detail"]
+    # reports
+    assert owner.get("/api/v1/reports").json()["count"] == 1
+    assert other.get("/api/v1/reports").json()["count"] == 0
+    assert other.get(f"/api/v1/reports/{report.pk}").status_code == 404
+    assert Client().get("/api/v1/reports").status_code == 401
+    res = other.post(f"/api/v1/reports/{report.pk}/submit", "{}", content_type="application/json")
+    assert res.status_code == 404
+    res = owner.post(
+        f"/api/v1/reports/{report.pk}/submit",
+        json.dumps({"version": 1}),
+        content_type="application/json",
+    )
+    assert res.status_code == 409
+    res = owner.post(f"/api/v1/reports/{report.pk}/submit", "{}", content_type="application/json")
+    assert res.status_code == 200 and res.json()["status"] == "submitted"
+    province = api_for(w.province_officer)
+    res = province.post(
+        f"/api/v1/reports/{report.pk}/return", "{}", content_type="application/json"
+    )
+    assert res.status_code == 422
+    res = province.post(
+        f"/api/v1/reports/{report.pk}/approve", "{}", content_type="application/json"
+    )
+    assert res.json()["status"] == "approved"
+
+
+def test_api_create_report_and_province_sum(kids: Kids, api_for) -> None:
+    w = kids.world
+    services.computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    res = api_for(w.other_officer).post(
+        "/api/v1/reports",
+        json.dumps({"area": w.other_commune.key, "period": "2026h1", "narrative_results": "x"}),
+        content_type="application/json",
+    )
+    assert res.status_code == 201 and res.json()["period"] == "2026H1"
+    res = api_for(w.other_officer).post(
+        "/api/v1/reports",
+        json.dumps({"area": w.commune.key, "period": "2026H1"}),
+        content_type="application/json",
+    )
+    assert res.status_code == 404
+    province = api_for(w.province_officer)
+
+    def total(key: str) -> float:
+        url = f"/api/v1/values?indicator=child_population&period=2026H1&area={key}"
+        return province.get(url).json()["values"][0]["value"]
+
+    assert total(w.province.key) == total(w.commune.key) + total(w.other_commune.key)
+    bad = province.get(
+        f"/api/v1/values?indicator=child_population&period=2026-1&area={w.province.key}"
+    )
+    assert bad.status_code == 422 and "không hợp lệ" in bad.json()["detail"]
