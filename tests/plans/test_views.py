@@ -173,7 +173,7 @@ def test_focal_point_sees_their_tasks_and_marks_one_done(
             "date": "01/09/2025",
             "narrative": "Đã phát 12 buổi.",
             "version": task.version,
-            "files": [SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff")],
+            "evidence": [SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff")],
         },
     )
     assert response.status_code == 302, response.context["form"].errors

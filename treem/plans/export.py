@@ -12,7 +12,7 @@ from treem.plans import docx_admin as dx
 from treem.plans.models import Plan, ReportLevel, ReportPeriod
 from treem.plans.selectors import plan_tasks
 
-LEVEL_WORDS = {
+LEVEL_WORDS: dict[str, str] = {
     AreaKind.COMMUNE: "xã",
     AreaKind.WARD: "phường",
     AreaKind.SPECIAL_ZONE: "đặc khu",
@@ -24,7 +24,7 @@ LEVEL_WORDS = {
     AreaKind.PROVINCE: "tỉnh",
     AreaKind.MUNICIPALITY: "thành phố",
 }
-PERIOD_PHRASES = {
+PERIOD_PHRASES: dict[str, str] = {
     ReportPeriod.SIX_MONTHS: "báo cáo kết quả 6 tháng",
     ReportPeriod.ANNUAL: "báo cáo kết quả năm",
     ReportPeriod.QUARTERLY: "báo cáo quý",

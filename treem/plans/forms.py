@@ -86,7 +86,7 @@ class ProgressForm(forms.Form):
     narrative = forms.CharField(
         label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    files = MultipleFileField(
+    evidence = MultipleFileField(
         label=_("Tệp minh chứng"),
         required=False,
         help_text=_("Ảnh, PDF, Word hoặc Excel, mỗi tệp tối đa 10 MB."),

@@ -194,19 +194,21 @@ class PlanTask(models.Model):
     number = models.CharField(_("số thứ tự"), max_length=30, blank=True)
     title = models.TextField(_("tên nhiệm vụ"))
     text = models.TextField(_("nội dung"), blank=True)
-    lead_units = models.ManyToManyField(
+    lead_units: models.ManyToManyField[Agency, PlanTaskLeadUnit] = models.ManyToManyField(
         Agency,
         through="PlanTaskLeadUnit",
         related_name="led_plan_tasks",
         blank=True,
         verbose_name=_("đơn vị chủ trì"),
     )
-    coordinating_units = models.ManyToManyField(
-        Agency,
-        through="PlanTaskCoordinatingUnit",
-        related_name="coordinated_plan_tasks",
-        blank=True,
-        verbose_name=_("đơn vị phối hợp"),
+    coordinating_units: models.ManyToManyField[Agency, PlanTaskCoordinatingUnit] = (
+        models.ManyToManyField(
+            Agency,
+            through="PlanTaskCoordinatingUnit",
+            related_name="coordinated_plan_tasks",
+            blank=True,
+            verbose_name=_("đơn vị phối hợp"),
+        )
     )
     timeframe_text = models.CharField(_("thời gian thực hiện"), max_length=300, blank=True)
     start_date = models.DateField(_("bắt đầu"), null=True, blank=True)

@@ -13,11 +13,11 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -325,7 +325,7 @@ def _fill_plan_children(
         PlanReportDeadline.objects.create(
             plan=plan,
             period=period,
-            due_date=_safe_iso(d["due"]),
+            due_date=cast(dt.date, _safe_iso(d["due"])),
             recipient=clean(d.get("to") or "")[:200],
             level=level if level in ReportLevel.values else ReportLevel.UNITS,
         )
@@ -499,12 +499,13 @@ def plan_update(*, actor: Any, plan: Plan, version: int | None, **changes: Any) 
             value = clean(value)
             if field == "title" and not value:
                 raise ValidationError({"title": _("Trích yếu kế hoạch không được để trống.")})
-            max_length = Plan._meta.get_field(field).max_length or 500
+            model_field = cast(models.Field, Plan._meta.get_field(field))
+            max_length = model_field.max_length or 500
             if len(value) > max_length:
                 raise ValidationError(
                     {
                         field: _("%(label)s dài quá %(n)d ký tự.")
-                        % {"label": Plan._meta.get_field(field).verbose_name, "n": max_length}
+                        % {"label": model_field.verbose_name, "n": max_length}
                     }
                 )
         setattr(plan, field, value)

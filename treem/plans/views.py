@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +56,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         parents = list(selectors.parent_plan_candidates(user=request.user, area=area)[:20])
         if parents:
             parent_form = FromParentForm(initial={"year": timezone.localdate().year})
-            parent_form.fields["parent"].choices = [
+            cast(forms.ChoiceField, parent_form.fields["parent"]).choices = [
                 (p.pk, f"{p.area.full_name} · {p.year} · {p.title[:80]}") for p in parents
             ]
     return render(
@@ -100,7 +102,7 @@ def plan_from_parent(request: HttpRequest) -> HttpResponse:
     area = _area_or_404(request, Cap.PLANS_EDIT)
     parents = {p.pk: p for p in selectors.parent_plan_candidates(user=request.user, area=area)}
     form = FromParentForm(request.POST)
-    form.fields["parent"].choices = [(pk, str(pk)) for pk in parents]
+    cast(forms.ChoiceField, form.fields["parent"]).choices = [(pk, str(pk)) for pk in parents]
     if not form.is_valid():
         messages.error(request, _("Vui lòng chọn kế hoạch cấp trên và năm."))
         return redirect("plans:plan_list")
@@ -280,7 +282,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_source(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_source(request: HttpRequest, pk: int) -> HttpResponseBase:
     plan = selectors.plan_get(user=request.user, pk=pk)
     if not plan.source_file:
         raise Http404
@@ -299,7 +301,7 @@ def target_measure(request: HttpRequest, pk: int, target_id: int) -> HttpRespons
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for e in errs:
-                messages.error(request, f"{label}: {e}" if label else e)
+                messages.error(request, f"{label}: {e}" if label else str(e))
         return redirect("plans:plan_detail", pk=plan.pk)
     try:
         services.target_measure(actor=request.user, target=target, **form.cleaned_data)
@@ -347,7 +349,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     status=form.cleaned_data["status"],
                     narrative=form.cleaned_data["narrative"],
                     date=form.cleaned_data["date"],
-                    files=request.FILES.getlist("files"),
+                    files=request.FILES.getlist("evidence"),
                     version=form.cleaned_data.get("version"),
                 )
             except PermissionDenied as exc:
