@@ -1,11 +1,180 @@
-"""Demo data for this app, on top of the foundation's (see treem.core.demo)."""
+"""Demo cases (synthetic): a dozen in Nghĩa Hưng at every stage, two overdue; injuries,
+one drowning (the child's record marked died). Idempotent. Runs after the registry demo."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
+from treem.cases import services
+from treem.cases.models import Case, Incident
 from treem.core.demo import DemoContext
+
+ITEMS = [
+    {
+        "service": "Tư vấn, trị liệu tâm lý cho trẻ (4 buổi)",
+        "responsible": "Nguyễn Thị Lan",
+        "provider": "Trạm Y tế xã",
+        "cost": "800000",
+    },
+    {
+        "service": "Hỗ trợ pháp lý cho gia đình",
+        "responsible": "Bộ phận Tư pháp",
+        "provider": "Trợ giúp pháp lý tỉnh",
+        "cost": "0",
+    },
+    {
+        "service": "Theo dõi an toàn của trẻ hằng tuần",
+        "responsible": "Vũ Thị Hoa",
+        "provider": "Cộng tác viên thôn",
+        "cost": "",
+    },
+]
+
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("initial_assessment", {"risk_level": "moderate", "harm": "Vết bầm ở tay, trẻ sợ hãi"}),
+    (
+        "detailed_assessment",
+        {
+            "physical_state": "Sức khỏe ổn định, còn lo âu",
+            "family": "Cha uống rượu, mẹ đi làm xa",
+            "child_views": "Muốn ở với bà nội",
+            "parents_views": "Cha cam kết không tái diễn",
+        },
+    ),
+    (
+        "case_meeting",
+        {
+            "chair": "Phạm Văn Quang",
+            "participants": "UBND xã, Công an xã, Trạm Y tế, Hội Phụ nữ, gia đình",
+            "decisions": "Xây dựng kế hoạch hỗ trợ tâm lý và pháp lý",
+        },
+    ),
+    ("plan_submitted", {"goal": "Trẻ được an toàn và ổn định tâm lý", "items": ITEMS}),
+    ("plan_approved", {"decision_number": "15/QĐ-UBND"}),
+    ("implementation", {}),
+    ("review", {"outcome": "close", "results": "Trẻ an toàn, đi học đều"}),
+    ("archive", {"storage": "Tủ hồ sơ bảo vệ trẻ em, UBND xã", "national_db": True}),
+]
+
+# (hours since the report, serious risk, steps done, forms, setting, source)
+PLAN: list[tuple[float, bool, int, list[str], str, str]] = [
+    (20, True, 0, ["violence"], "family", "hotline_111"),  # overdue: 12-hour clock missed
+    (2, True, 0, ["sexual_abuse"], "community", "police"),  # the 12-hour clock running
+    (5, False, 0, ["neglect"], "family", "collaborator"),
+    (26, False, 1, ["exploitation"], "community", "school"),
+    (30, True, 1, ["violence", "neglect"], "family", "community"),
+    (40, False, 2, ["abandonment"], "family", "health_station"),
+    (24 * 12, False, 3, ["violence"], "school", "school"),  # overdue: no plan in 5 days
+    (44, False, 4, ["neglect"], "family", "community"),
+    (24 * 6, False, 5, ["violence"], "family", "hotline_111"),
+    (24 * 9, False, 6, ["exploitation"], "online", "police"),
+    (24 * 30, False, 7, ["violence"], "family", "hotline_111"),
+    (24 * 45, False, 8, ["other"], "community", "child"),
+]
 
 
 def seed(ctx: DemoContext, stdout: Any = None) -> None:
-    return None
+    from treem.registry.models import Child
+
+    officer, leader = ctx.users["nghiahung"], ctx.users["lanhdao"]
+    children = list(
+        Child.objects.active()
+        .filter(commune=ctx.commune)
+        .select_related("area", "commune")
+        .order_by("id")[:400]
+    )
+    if not children:
+        if stdout:
+            stdout.write("cases: no registry children in the demo commune, skipped\n")
+        return
+    rng = ctx.rng
+    now = timezone.now()
+    if not Case.objects.filter(area=ctx.commune).exists():
+        picked = rng.sample(children, len(PLAN) + 4)
+        for n, (hours, serious, done, forms, setting, source) in enumerate(PLAN):
+            child = picked[n]
+            received = now - dt.timedelta(hours=hours)
+            actor = ctx.users["ctv"] if source == "collaborator" else officer
+            kwargs: dict[str, Any] = {"child": child}
+            if source == "collaborator" and child.area.level == 4:
+                kwargs = {
+                    "child": None,
+                    "area": ctx.villages[0],
+                    "child_details": {
+                        "full_name": "Hoàng Văn Tài",
+                        "sex": "male",
+                        "birth_year": now.year - 8,
+                    },
+                }
+            case = services.case_intake(
+                actor=actor,
+                received_at=received,
+                source=source,
+                forms=forms,
+                serious_risk=serious,
+                setting=setting,
+                perpetrator_relation="parent" if setting == "family" else "acquaintance",
+                description="Thông tin giả lập cho bản trình diễn: nghi trẻ bị xâm hại.",
+                reporter={"full_name": "Người báo tin (giả lập)", "phone": "0900000000"},
+                **kwargs,
+            )
+            step_gap = dt.timedelta(hours=min(hours, 24 * 60) / (len(STEPS) + 2))
+            at = received
+            for kind, data in STEPS[:done]:
+                at = at + step_gap
+                payload = dict(data)
+                if kind == "initial_assessment" and serious:
+                    payload["risk_level"] = "serious"
+                if kind == "implementation":
+                    plan = case.plans.get(status="approved")
+                    payload = {
+                        "items": [
+                            {"id": i.pk, "status": "done", "note": "Đã thực hiện"}
+                            for i in plan.items.all()[:2]
+                        ]
+                    }
+                actor = leader if kind == "plan_approved" else officer
+                services.case_step_record(actor=actor, case=case, step=kind, at=at, data=payload)
+                if kind == "initial_assessment" and serious:
+                    at = at + dt.timedelta(minutes=30)
+                    services.case_step_record(
+                        actor=officer,
+                        case=case,
+                        step="emergency",
+                        at=at,
+                        data={
+                            "measures": "Đưa trẻ đến ở tạm nhà bà nội, Công an xã làm việc với cha",
+                            "decided_by": "Chủ tịch UBND xã",
+                            "separation": True,
+                            "shelter": "Nhà bà nội, thôn Nghĩa Thái",
+                            "temporary_caregiver": "Bà nội",
+                        },
+                    )
+        if stdout:
+            stdout.write(f"cases: {len(PLAN)} demo cases in {ctx.commune.full_name}\n")
+    if not Incident.objects.filter(area=ctx.commune).exists():
+        pool = [c for c in children if c.status == "active"]
+        kinds = [
+            ("traffic", "injured", "Đường liên xã"),
+            ("fall", "injured", "Sân nhà"),
+            ("burn", "injured", "Bếp nhà"),
+            ("drowning", "died", "Ao làng thôn Liễu Đề"),
+        ]
+        for k, (kind, outcome, place) in enumerate(kinds):
+            child = pool[-(k + 1)]
+            services.incident_record(
+                actor=officer,
+                child=child,
+                kind=kind,
+                occurred_on=timezone.localdate() - dt.timedelta(days=3 + 7 * k),
+                outcome=outcome,
+                place=place,
+                latitude="20.0170" if kind == "drowning" else None,
+                longitude="106.2140" if kind == "drowning" else None,
+                treatment="Sơ cứu tại Trạm Y tế xã" if outcome == "injured" else "",
+            )
+        if stdout:
+            stdout.write("cases: 4 demo incidents (one drowning)\n")

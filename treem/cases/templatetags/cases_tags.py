@@ -44,3 +44,11 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def money(value: Any) -> str:
+    """1234567 -> "1.234.567" (Vietnamese thousands separator)."""
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}".replace(",", ".")
