@@ -28,3 +28,13 @@ def child_maker(world: Any) -> Any:
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _ethnicities(request: Any) -> None:
+    """Browser (transactional) tests flush the data migration's rows: put them back."""
+    if "db" in request.fixturenames or "world" in request.fixturenames:
+        from treem.registry.ethnicities import ethnicities_sync
+
+        request.getfixturevalue("db")
+        ethnicities_sync()

@@ -1,0 +1,41 @@
+"""An officer searches "nguyen van" without diacritics and opens the child's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.conftest import World
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD
+from treem.registry import services
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_searches_without_diacritics_and_opens_child(
+    world: World, live_server: Any, page: Any
+) -> None:
+    for name in ("Nguyễn Văn Khải", "Lê Thị Hoa", "Trần Văn Nguyên"):
+        services.child_create(
+            actor=world.officer,
+            area=world.village,
+            full_name=name,
+            birth_date=dt.date(2017, 5, 20),
+            sex="female" if "Thị" in name else "male",
+        )
+    log_in(page, live_server, "canbo", PASSWORD)
+    page.wait_for_selector("h1")
+    page.click("nav.mainnav >> text=Trẻ em")
+    page.wait_for_selector("#child-results")
+    page.fill("input[name=q]", "nguyen van")
+    # word order does not matter: "Trần Văn Nguyên" matches too, "Lê Thị Hoa" does not
+    page.wait_for_function("document.querySelectorAll('#child-results tbody a').length === 2")
+    rows = page.locator("#child-results tbody a")
+    assert rows.all_inner_texts() == ["Nguyễn Văn Khải", "Trần Văn Nguyên"]
+    assert "q=nguyen" in page.url  # the search is in the address bar (shareable, back works)
+    rows.first.click()
+    page.wait_for_selector("h1:has-text('Nguyễn Văn Khải')")
+    assert "20/05/2017" in page.inner_text("main")
