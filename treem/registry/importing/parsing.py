@@ -5,11 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from treem.core.text import clean, fold, title_case
+from treem.core.text import clean, title_case
+from treem.core.text import fold as _fold
+
+# Cell values repeat a lot (sexes, villages, ethnicities, given names): fold each distinct
+# short value once. Same results as treem.core.text.fold.
+_fold_cached = lru_cache(maxsize=200_000)(_fold)
+
+
+def fold(value: object) -> str:
+    if isinstance(value, str) and len(value) <= 40:
+        return _fold_cached(value)
+    return _fold(value)
+
+
+def fold_name(name: str) -> str:
+    """fold() of a person's name, word by word through the cache (names share words)."""
+    return " ".join(w for w in (_fold_cached(part) for part in name.split(" ")) if w)
+
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel serials for 1 Jan 1900 .. 31 Dec 2199
@@ -28,6 +47,24 @@ def text(value: object) -> str:
     """A cell as clean text: NFC, no non-breaking or repeated spaces; 12.0 -> "12"."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        if (
+            value.isascii()
+            and value == value.strip()
+            and "  " not in value
+            and "\t" not in value
+            and "\n" not in value
+        ) or (
+            "\u00a0" not in value
+            and "\u200b" not in value
+            and value == value.strip()
+            and "  " not in value
+            and "\n" not in value
+            and "\t" not in value
+            and unicodedata.is_normalized("NFC", value)
+        ):
+            return value
+        return clean(value)
     if isinstance(value, bool):
         return _("Có") if value else ""
     if isinstance(value, float) and value.is_integer():
@@ -40,7 +77,11 @@ def text(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return text(value) == ""
+    if value is None or value == "":
+        return True
+    if isinstance(value, str):
+        return not value.replace("\u200b", "").strip()
+    return False
 
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2}|\d{4})$")
@@ -136,14 +177,18 @@ def parse_name(value: object) -> str:
     name = text(value)
     if not name:
         return ""
+    return _parse_name(name)
+
+
+@lru_cache(maxsize=100_000)
+def _parse_name(name: str) -> str:
     if _NAME_BAD.search(name):
         raise CellError(
             _("Họ tên “%(value)s” có ký tự không hợp lệ (chữ số hoặc ký hiệu).") % {"value": name}
         )
     if len(name) > 150:
         raise CellError(_("Họ tên dài quá 150 ký tự."))
-    letters = [c for c in name if c.isalpha()]
-    if letters and (all(c.isupper() for c in letters) or all(c.islower() for c in letters)):
+    if name.isupper() or name.islower():
         name = title_case(name)
     return name
 

@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,11 +39,12 @@ from django.utils.translation import gettext as _
 from treem.core.access import Cap, has_capability
 from treem.core.audit import audit
 from treem.core.models import Area, AreaLevel, AuditLog
-from treem.core.text import fold
 from treem.registry.idnumber import check_id_number, normalize_id_number
 from treem.registry.importing.columns import HeaderMap, find_header
 from treem.registry.importing.parsing import (
     CellError,
+    fold,
+    fold_name,
     is_blank,
     is_mark,
     parse_date,
@@ -63,6 +65,7 @@ from treem.registry.models import (
     Child,
     ChildCircumstance,
     Ethnicity,
+    name_sort_string,
 )
 
 MODES = ("all_or_nothing", "valid_only")
@@ -218,6 +221,15 @@ class Lookups:
         return self.villages.get(village_key(value))
 
     def ethnicity(self, value: object) -> Ethnicity | None:
+        cache = self.__dict__.setdefault("_eth_cache", {})
+        if isinstance(value, str | int | float) and value in cache:
+            return cache[value]  # type: ignore[no-any-return]
+        found = self._ethnicity(value)
+        if isinstance(value, str | int | float):
+            cache[value] = found
+        return found
+
+    def _ethnicity(self, value: object) -> Ethnicity | None:
         key = text(value)
         if key in self.ethnicities:
             return self.ethnicities[key]
@@ -234,7 +246,10 @@ _FOOTER = re.compile(
 )
 
 
-def _is_footer(cells: list[Any], name_col: int | None) -> bool:
+def _is_footer(cells: list[Any], name_col: int | None, birth_cols: list[int]) -> bool:
+    n = len(cells)
+    if any(i < n and not is_blank(cells[i]) for i in birth_cols):
+        return False  # a row with a date of birth is a child, whatever its name says
     if name_col is not None and name_col < len(cells) and not is_blank(cells[name_col]):
         folded_name = fold(cells[name_col])
         if not _FOOTER.search(folded_name):
@@ -494,6 +509,9 @@ def validate_table(
     lookups = lookups or Lookups.for_commune(commune)
     parser = _RowParser(header, lookups, today)
     name_col = header.column_of("full_name")
+    birth_cols = [
+        i for i, k in header.fields.items() if k in ("birth_date", "sex_male", "sex_female")
+    ]
     seq_col = header.column_of("seq")
     parsed_rows: list[ParsedRow] = []
     total = len(table.rows) - header.data_start
@@ -502,7 +520,7 @@ def validate_table(
             progress(offset, total, "validate")
         if all(is_blank(c) for i, c in enumerate(cells) if i != seq_col):
             continue
-        if _is_footer(cells, name_col):
+        if _is_footer(cells, name_col, birth_cols):
             break
         row_number = table.row_offset + header.data_start + offset + 1
         parsed_rows.append(parser.parse(row_number, cells, result.errors))
@@ -600,7 +618,7 @@ def _find_duplicates(
         elif child.merged_into_id:
             problem(row, id_column, number, _("Số định danh thuộc một hồ sơ đã được gộp."))
             result.duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
-        elif child.name_folded != fold(row.values.get("full_name", "")):
+        elif child.name_folded != fold_name(row.values.get("full_name", "")):
             problem(
                 row,
                 id_column,
@@ -624,7 +642,7 @@ def _find_duplicates(
     ]
     if not candidates:
         return
-    wanted = {fold(r.values["full_name"]) for r in candidates}
+    wanted = {fold_name(r.values["full_name"]) for r in candidates}
     index: dict[tuple[Any, ...], list[int]] = {}
     qs = Child.objects.filter(commune=commune, merged_into__isnull=True).values_list(
         "pk", "name_folded", "birth_date", "area_id"
@@ -635,7 +653,7 @@ def _find_duplicates(
     for row in candidates:
         village = row.values.get("village")
         key = (
-            fold(row.values["full_name"]),
+            fold_name(row.values["full_name"]),
             row.values["birth_date"],
             village.pk if village else commune.pk,
         )
@@ -725,6 +743,23 @@ _CHILD_FIELDS = (
 )
 
 
+_name_sort = lru_cache(maxsize=200_000)(name_sort_string)
+
+
+def derived_name_columns(full_name: str) -> dict[str, str]:
+    """The search/sort columns `Child.set_derived()` fills, computed with caches (an
+    import writes many names sharing words). tests/registry/test_import_fast.py keeps
+    the two in step."""
+    folded = fold_name(full_name)
+    words = full_name.split(" ") if full_name else []
+    given = words[-1] if words else ""
+    return {
+        "name_folded": folded,
+        "name_tokens": " ".join(sorted(folded.split())),
+        "name_sort": _name_sort(given, " ".join(words[:-1])),
+    }
+
+
 @transaction.atomic
 def _write(
     *,
@@ -736,38 +771,60 @@ def _write(
     progress: Progress | None,
 ) -> None:
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
-    children: list[Child] = []
+    child_rows: list[dict[str, Any]] = []
     for r in create:
         v = r.values
         village = v.get("village")
-        child = Child(
-            area=village or commune,
-            commune=commune,
+        ethnicity = v.get("ethnicity")
+        row = {k: v[k] for k in _CHILD_FIELDS if k in v and k != "ethnicity"}
+        row.update(derived_name_columns(v["full_name"]))
+        row.update(
+            area_id=village.pk if village else commune.pk,
+            commune_id=commune.pk,
             province_code=commune.province_code,
-            created_by=user,
+            ethnicity_id=ethnicity.pk if ethnicity else None,
+            created_by_id=user_id,
             created_at=now,
             updated_at=now,
-            **{k: v[k] for k in _CHILD_FIELDS if k in v},
+            # rows with a failing number never get here
+            id_number_valid=True if v.get("id_number") else None,
         )
-        child.set_derived()
-        children.append(child)
-    total = len(children)
-    done = 0
-    for batch in _chunks(children, BATCH * 5):
-        bulk_insert(Child, batch)
-        done += len(batch)
+        child_rows.append(row)
+    ids: list[int] = []
+    for batch in _chunks(child_rows, BATCH * 5):
+        ids.extend(insert_rows(Child, batch))
         if progress is not None:
-            progress(done, total, "write")
-    caregivers: list[Caregiver] = []
-    circumstances: list[ChildCircumstance] = []
-    for r, child in zip(create, children, strict=True):
-        caregivers.extend(_caregivers_for(child, r, now))
-        circumstances.extend(_circumstances_for(child, r, now, note))
-    bulk_insert(Caregiver, caregivers)
-    bulk_insert(ChildCircumstance, circumstances)
-    result.created_ids = [c.pk for c in children]
+            progress(len(ids), len(child_rows), "write")
+    caregivers: list[dict[str, Any]] = []
+    circumstances: list[dict[str, Any]] = []
+    for r, child_id in zip(create, ids, strict=True):
+        for data in r.caregivers:
+            caregivers.append(
+                {
+                    "child_id": child_id,
+                    "relation": data["relation"],
+                    "full_name": data["full_name"],
+                    "name_folded": fold_name(data["full_name"]),
+                    "birth_year": data["birth_year"],
+                    "phone": data["phone"],
+                    "created_at": now,
+                }
+            )
+        for group in r.groups:
+            circumstances.append(
+                {
+                    "child_id": child_id,
+                    "kind": "special",
+                    "group": group,
+                    "note": note,
+                    "created_at": now,
+                }
+            )
+    insert_rows(Caregiver, caregivers)
+    insert_rows(ChildCircumstance, circumstances)
+    result.created_ids = ids
     _apply_updates(actor=actor, rows=update, now=now, note=note, result=result)
     log = audit(
         actor=actor,
@@ -897,29 +954,45 @@ def _apply_updates(
 
 
 def bulk_insert(model: Any, objs: list[Any]) -> None:
-    """Insert rows in batches and set their primary keys: COPY on PostgreSQL (ids taken
-    from the table's sequence first), bulk_create elsewhere."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
+    """Insert model instances (the few rows of updates) and set their primary keys."""
+    if objs:
         model.objects.bulk_create(objs, batch_size=500)
-        return
+
+
+_DEFAULTS: dict[Any, dict[str, Any]] = {}
+
+
+def _column_defaults(model: Any) -> dict[str, Any]:
+    if model not in _DEFAULTS:
+        _DEFAULTS[model] = {
+            f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key
+        }
+    return _DEFAULTS[model]
+
+
+def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert plain rows ({attname: value}) in batches and return their ids, in order:
+    COPY on PostgreSQL (ids taken from the table's sequence first), bulk_create
+    elsewhere. Columns a row leaves out get the field's default."""
+    if not rows:
+        return []
+    defaults = _column_defaults(model)
+    if connection.vendor != "postgresql":
+        objs = [model(**{**defaults, **row}) for row in rows]
+        model.objects.bulk_create(objs, batch_size=500)
+        return [o.pk for o in objs]
     table = model._meta.db_table
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    attnames = [f.attname for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(objs)],
+            [table, len(rows)],
         )
         ids = [r[0] for r in cursor.fetchall()]
-        for obj, pk in zip(objs, ids, strict=True):
-            obj.pk = pk
         columns = ", ".join(["id", *(connection.ops.quote_name(f.column) for f in fields)])
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            attnames = [f.attname for f in fields]
-            for obj in objs:
-                copy.write_row([obj.pk, *(getattr(obj, a) for a in attnames)])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = "default"
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *(row[a] if a in row else defaults[a] for a in attnames)])
+    return ids
