@@ -223,7 +223,7 @@ class Lookups:
     def ethnicity(self, value: object) -> Ethnicity | None:
         cache = self.__dict__.setdefault("_eth_cache", {})
         if isinstance(value, str | int | float) and value in cache:
-            return cache[value]  # type: ignore[no-any-return]
+            return cache[value]
         found = self._ethnicity(value)
         if isinstance(value, str | int | float):
             cache[value] = found

@@ -1,0 +1,122 @@
+"""Benchmark (c): the registry list page (/tre-em/) under 20 concurrent clients.
+
+Gunicorn serves the project on 127.0.0.1 against the 1 M-children database of
+bench_registry_search.py (created if missing); 20 threads, each with a logged-in
+session, request the list page with varying filters and pages, a bounded number of
+requests each. Prints p50/p95/max latency, throughput and errors.
+
+    TREEM_DEBUG=1 DATABASE_URL=postgresql://postgres@127.0.0.1:5432/treem_bench_search \
+        .venv/bin/python bench/bench_registry_list.py [--clients 20] [--requests 25]
+
+Goal: p95 <= 150 ms with 0 errors (commune officer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+import bench_registry_search as base  # noqa: E402  (sets Django up)
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+PATHS = [
+    "/tre-em/",
+    "/tre-em/?page=2",
+    "/tre-em/?sex=female",
+    "/tre-em/?age_group=6_11",
+    "/tre-em/?q=nguyen+van",
+    "/tre-em/?q=An+Nguy%E1%BB%85n",
+    "/tre-em/?group=special",
+    "/tre-em/?page=5&sex=male",
+]
+
+
+def session_cookie(user: object) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    s.save()
+    return f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
+
+
+def run(cookie: str, clients: int, per_client: int) -> tuple[list[float], int, float]:
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        nonlocal errors
+        for k in range(per_client):
+            path = PATHS[(i + k) % len(PATHS)]
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{base.PORT}{path}", headers={"Cookie": cookie}
+            )
+            t = time.perf_counter()
+            try:
+                with urllib.request.urlopen(req, timeout=30) as res:  # noqa: S310
+                    body = res.read()
+                    ok = res.status == 200 and b"child-results" in body
+            except OSError:
+                ok = False
+            elapsed = time.perf_counter() - t
+            with lock:
+                times.append(elapsed)
+                errors += 0 if ok else 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return times, errors, time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--requests", type=int, default=25, help="per client")
+    ap.add_argument("--children", type=int, default=1_000_000)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--province", action="store_true", help="also as the province officer")
+    args = ap.parse_args()
+    call_command("migrate", verbosity=0)
+    tinh, xa, _commune = base.ensure_data(args.children)
+    import os
+
+    proc = base.start_server(dict(os.environ), workers=args.workers, threads=args.threads)
+    try:
+        users = [("commune officer", xa)] + ([("province officer", tinh)] if args.province else [])
+        for label, user in users:
+            cookie = session_cookie(user)
+            run(cookie, 2, 3)  # warm up
+            times, errors, wall = run(cookie, args.clients, args.requests)
+            ms = [t * 1000 for t in times]
+            print(
+                f"list page, {label}, {args.clients} clients x {args.requests} requests "
+                f"(gunicorn {args.workers} workers x {args.threads} threads): "
+                f"p50={statistics.median(ms):.0f} ms p95={base.pct(ms, 95):.0f} ms "
+                f"max={max(ms):.0f} ms, {len(ms) / wall:.1f} req/s, errors={errors}"
+            )
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
