@@ -459,7 +459,11 @@ def case_step_record(
     now, with a Vietnamese message. `version` (optional) guards against a stale page."""
     if step not in STEP_FIELDS:
         raise ValidationError({"step": _("Bước “%(step)s” không tồn tại.") % {"step": step}})
-    locked = Case.objects.select_for_update().select_related("area", "village").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("area", "village")
+        .get(pk=case.pk)
+    )
     label = StepKind(step).label
     if step in LEADER_STEPS:
         if not may_approve(actor, locked):
