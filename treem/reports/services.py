@@ -9,7 +9,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -319,9 +319,26 @@ def compute_indicator(
         )
         for s in skip:
             stale = stale.exclude(area_path__startswith=s)
-        stale.delete()
-        DataValue.objects.bulk_create(rows, batch_size=2000)
+        stale._raw_delete(stale.db)  # aggregates only: no signals, no cascades to collect
+        _insert(rows)
     return len(rows)
+
+
+def _insert(rows: list[DataValue]) -> None:
+    """Bulk insert: COPY on PostgreSQL (tens of thousands of rows per indicator), else ORM."""
+    if connection.vendor != "postgresql" or not rows:
+        DataValue.objects.bulk_create(rows, batch_size=2000)
+        return
+    fields = [f for f in DataValue._meta.concrete_fields if not f.primary_key]
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as c,
+        c.cursor.copy(  # type: ignore[attr-defined]
+            f"COPY {DataValue._meta.db_table} ({cols}) FROM STDIN"
+        ) as cp,
+    ):
+        for r in rows:
+            cp.write_row([getattr(r, f.attname) for f in fields])
 
 
 @transaction.atomic
