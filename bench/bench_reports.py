@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "treem.settings")
 os.environ.setdefault("TREEM_DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -76,15 +76,27 @@ def build(n_children: int, n_cases: int) -> Area:
 
     rng = random.Random(7)
     province = Area.objects.create(
-        key=PROVINCE, code=PROVINCE, name="Bench", full_name="Tỉnh Bench", kind=AreaKind.PROVINCE,
-        level=AreaLevel.PROVINCE, path=f"/{PROVINCE}/", province_code=PROVINCE,
+        key=PROVINCE,
+        code=PROVINCE,
+        name="Bench",
+        full_name="Tỉnh Bench",
+        kind=AreaKind.PROVINCE,
+        level=AreaLevel.PROVINCE,
+        path=f"/{PROVINCE}/",
+        province_code=PROVINCE,
     )
     communes, villages = [], []
     for i in range(COMMUNES):
         key = f"99{i:03d}"
         c = Area.objects.create(
-            key=key, code=key, name=f"Xã {i}", full_name=f"Xã {i}", kind=AreaKind.COMMUNE,
-            level=AreaLevel.COMMUNE, parent=province, path=f"/{PROVINCE}/{key}/",
+            key=key,
+            code=key,
+            name=f"Xã {i}",
+            full_name=f"Xã {i}",
+            kind=AreaKind.COMMUNE,
+            level=AreaLevel.COMMUNE,
+            parent=province,
+            path=f"/{PROVINCE}/{key}/",
             province_code=PROVINCE,
         )
         communes.append(c)
@@ -92,15 +104,31 @@ def build(n_children: int, n_cases: int) -> Area:
             vk = f"{key}-{v:02d}"
             villages.append(
                 Area.objects.create(
-                    key=vk, code=f"{v:02d}", name=f"Thôn {v}", full_name=f"Thôn {v}",
-                    kind=AreaKind.VILLAGE, level=AreaLevel.VILLAGE, parent=c,
-                    path=f"{c.path}{vk}/", province_code=PROVINCE,
+                    key=vk,
+                    code=f"{v:02d}",
+                    name=f"Thôn {v}",
+                    full_name=f"Thôn {v}",
+                    kind=AreaKind.VILLAGE,
+                    level=AreaLevel.VILLAGE,
+                    parent=c,
+                    path=f"{c.path}{vk}/",
+                    province_code=PROVINCE,
                 )
             )
     eth = list(Ethnicity.objects.values_list("pk", flat=True)[:6])
     t0 = time.perf_counter()
-    fields = ("area_id", "commune_id", "province_code", "full_name", "birth_date", "sex",
-              "ethnicity_id", "id_number_valid", "status", "version")
+    fields = (
+        "area_id",
+        "commune_id",
+        "province_code",
+        "full_name",
+        "birth_date",
+        "sex",
+        "ethnicity_id",
+        "id_number_valid",
+        "status",
+        "version",
+    )
 
     def children():
         for i in range(n_children):
@@ -108,9 +136,16 @@ def build(n_children: int, n_cases: int) -> Area:
             born = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(0, 6200))
             known_village = rng.random() < 0.85
             yield (
-                v.pk if known_village else v.parent_id, v.parent_id, PROVINCE, f"Trẻ {i}", born,
-                "male" if rng.random() < 0.52 else "female", eth[rng.randrange(len(eth))],
-                None if rng.random() < 0.08 else True, "active", 1,
+                v.pk if known_village else v.parent_id,
+                v.parent_id,
+                PROVINCE,
+                f"Trẻ {i}",
+                born,
+                "male" if rng.random() < 0.52 else "female",
+                eth[rng.randrange(len(eth))],
+                None if rng.random() < 0.08 else True,
+                "active",
+                1,
             )
 
     copy_rows(Child, children(), fields)
@@ -125,8 +160,10 @@ def build(n_children: int, n_cases: int) -> Area:
     )
     copy_rows(
         ChildCircumstance,
-        ((pk, "at_risk", "parent_absent", dt.date(2024, 1, 1))
-         for pk, *_r in rng.sample(ids, int(0.05 * len(ids)))),
+        (
+            (pk, "at_risk", "parent_absent", dt.date(2024, 1, 1))
+            for pk, *_r in rng.sample(ids, int(0.05 * len(ids)))
+        ),
         ("child_id", "kind", "group", "start_date"),
     )
     copy_rows(
@@ -139,38 +176,83 @@ def build(n_children: int, n_cases: int) -> Area:
     copy_rows(
         Case,
         (
-            (c, f"VV{i}", pk, sex, "6_11", r if r != c else None,
-             dt.datetime(2026, 1, 1, tzinfo=tz) + dt.timedelta(minutes=rng.randrange(500000)),
-             "hotline", rng.choice(["family", "school", "community", "online"]), "x", PROVINCE,
-             "received", 1)
+            (
+                c,
+                f"VV{i}",
+                pk,
+                sex,
+                "6_11",
+                r if r != c else None,
+                dt.datetime(2026, 1, 1, tzinfo=tz) + dt.timedelta(minutes=rng.randrange(500000)),
+                "hotline",
+                rng.choice(["family", "school", "community", "online"]),
+                "x",
+                PROVINCE,
+                "received",
+                1,
+            )
             for i, (pk, c, r, sex) in enumerate(victims)
         ),
-        ("area_id", "code", "child_id", "child_sex", "child_age_group", "village_id",
-         "received_at", "source", "setting", "description", "province_code", "status", "version"),
+        (
+            "area_id",
+            "code",
+            "child_id",
+            "child_sex",
+            "child_age_group",
+            "village_id",
+            "received_at",
+            "source",
+            "setting",
+            "description",
+            "province_code",
+            "status",
+            "version",
+        ),
     )
     case_ids = list(Case.objects.values_list("pk", flat=True))
     copy_rows(
         CaseForm,
-        ((pk, rng.choice(["violence", "sexual_abuse", "neglect", "exploitation"]))
-         for pk in case_ids),
+        (
+            (pk, rng.choice(["violence", "sexual_abuse", "neglect", "exploitation"]))
+            for pk in case_ids
+        ),
         ("case_id", "form"),
     )
     copy_rows(
         Incident,
         (
-            (c, r if r != c else None, pk, sex, "6_11", rng.choice(["drowning", "traffic", "fall"]),
-             dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(360)),
-             "died" if rng.random() < 0.05 else "injured", PROVINCE)
+            (
+                c,
+                r if r != c else None,
+                pk,
+                sex,
+                "6_11",
+                rng.choice(["drowning", "traffic", "fall"]),
+                dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(360)),
+                "died" if rng.random() < 0.05 else "injured",
+                PROVINCE,
+            )
             for pk, c, r, sex in rng.sample(ids, n_cases // 2)
         ),
-        ("area_id", "village_id", "child_id", "child_sex", "child_age_group", "kind",
-         "occurred_on", "outcome", "province_code"),
+        (
+            "area_id",
+            "village_id",
+            "child_id",
+            "child_sex",
+            "child_age_group",
+            "kind",
+            "occurred_on",
+            "outcome",
+            "province_code",
+        ),
     )
     with connection.cursor() as c:
         c.execute("ANALYZE")
     t2 = time.perf_counter()
-    print(f"generated {n_children:,} children in {t1 - t0:.1f}s (COPY); "
-          f"circumstances, supports, {n_cases:,} cases, {n_cases // 2:,} incidents in {t2 - t1:.1f}s")
+    print(
+        f"generated {n_children:,} children in {t1 - t0:.1f}s (COPY); "
+        f"circumstances, supports, {n_cases:,} cases, {n_cases // 2:,} incidents in {t2 - t1:.1f}s"
+    )
     return province
 
 
@@ -204,8 +286,9 @@ HAND_SQL = {
       AND i.occurred_on BETWEEN %(start)s AND %(end)s GROUP BY 1, 2, 3, 4""",
 }
 HAND_SQL["special_circumstances_supported"] = HAND_SQL["special_circumstances"].replace(
-    "GROUP BY", "AND EXISTS (SELECT 1 FROM registry_support u WHERE u.child_id = c.id AND "
-    "u.date <= %(end)s AND coalesce(u.end_date, u.date) >= %(start)s) GROUP BY"
+    "GROUP BY",
+    "AND EXISTS (SELECT 1 FROM registry_support u WHERE u.child_id = c.id AND "
+    "u.date <= %(end)s AND coalesce(u.end_date, u.date) >= %(start)s) GROUP BY",
 )
 
 
@@ -238,18 +321,22 @@ def main() -> None:
     from treem.reports.computations import years_before
 
     params = {
-        "start": p.start, "end": p.end, "next": p.end + dt.timedelta(days=1),
-        "a3": years_before(p.end, 3), "a6": years_before(p.end, 6),
-        "a11": years_before(p.end, 11), "a16": years_before(p.end, 16),
+        "start": p.start,
+        "end": p.end,
+        "next": p.end + dt.timedelta(days=1),
+        "a3": years_before(p.end, 3),
+        "a6": years_before(p.end, 6),
+        "a11": years_before(p.end, 11),
+        "a16": years_before(p.end, 16),
     }
     inds = computed_indicators(p)
     print(f"\n{'indicator':36} {'TreEm (s)':>10} {'hand SQL (s)':>13} {'ratio':>6} {'rows':>7}")
     total = 0.0
     for ind in inds:
-        hand = best_of(lambda: _run(HAND_SQL[ind.slug], params))
+        hand = best_of(lambda ind=ind: _run(HAND_SQL[ind.slug], params))
         rows = 0
 
-        def ours() -> None:
+        def ours(ind: Indicator = ind) -> None:
             nonlocal rows
             rows = compute_indicator(ind, p, province)
 
@@ -260,11 +347,17 @@ def main() -> None:
     for ind in inds:
         compute_indicator(ind, p, province)
     whole = time.perf_counter() - t
-    all_inds = list(Indicator.objects.filter(is_active=True).select_related("numerator", "denominator"))
+    all_inds = list(
+        Indicator.objects.filter(is_active=True).select_related("numerator", "denominator")
+    )
     rollup = best_of(lambda: rolled_up(province, [p.code, "2025"], all_inds))
-    print(f"\nwhole annual computation ({len(inds)} indicators, province of "
-          f"{COMMUNES} communes × {VILLAGES} villages): {whole:.2f} s")
-    print(f"province roll-up read (all indicators, every disaggregation, 2 periods): {rollup:.3f} s")
+    print(
+        f"\nwhole annual computation ({len(inds)} indicators, province of "
+        f"{COMMUNES} communes × {VILLAGES} villages): {whole:.2f} s"
+    )
+    print(
+        f"province roll-up read (all indicators, every disaggregation, 2 periods): {rollup:.3f} s"
+    )
     print(f"data values stored: {DataValue.objects.filter(period=p.code).count():,}")
 
 
