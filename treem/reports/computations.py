@@ -195,7 +195,7 @@ def child_population(period: Period, paths: list[str]) -> list[Grouped]:
 
 def _special(period: Period, paths: list[str], *, supported: bool) -> list[Grouped]:
     circ = _circumstances("special", period)
-    cond = Exists(circ.filter(child_id=OuterRef("pk")))
+    cond: Any = Exists(circ.filter(child_id=OuterRef("pk")))
     if supported:
         Support = _model("registry.Support")
         circ_ids = circ.filter(child_id=OuterRef("pk"))

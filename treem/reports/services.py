@@ -333,9 +333,7 @@ def _insert(rows: list[DataValue]) -> None:
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with (
         connection.cursor() as c,
-        c.cursor.copy(  # type: ignore[attr-defined]
-            f"COPY {DataValue._meta.db_table} ({cols}) FROM STDIN"
-        ) as cp,
+        c.cursor.copy(f"COPY {DataValue._meta.db_table} ({cols}) FROM STDIN") as cp,
     ):
         for r in rows:
             cp.write_row([getattr(r, f.attname) for f in fields])

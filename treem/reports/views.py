@@ -161,7 +161,7 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return redirect(_detail_url(report.area.key, report.period))
 
 
