@@ -70,7 +70,8 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, areas: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["forms_"].widget.attrs["class"] = "checks"
-        self.fields["area"].choices = [(a.key, a.full_name) for a in areas or []]
+        area_field: Any = self.fields["area"]
+        area_field.choices = [(a.key, a.full_name) for a in areas or []]
         if not self.is_bound:
             self.initial.setdefault(
                 "received_at", timezone.localtime().replace(second=0, microsecond=0)

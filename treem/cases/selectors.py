@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -120,16 +120,19 @@ class BoardRow:
     due_in: dt.timedelta | None
 
 
-def board(*, user: Any, area: Area, now: dt.datetime | None = None) -> list[BoardRow]:
-    """Open cases under `area` with their next step and deadline, most urgent first."""
-    now = now or timezone.now()
-    qs = (
+def board_queryset(*, user: Any, area: Area) -> QuerySet[Case]:
+    """Open cases under `area`, most urgent first (paginate this, then `board_rows`)."""
+    return (
         case_list(user=user, area=area, open_only=True)
         .select_related("area", "assigned_officer", "village")
-        .order_by("next_due_at", "received_at")
+        .order_by(F("next_due_at").asc(nulls_last=True), "received_at")
     )
+
+
+def board_rows(cases: Any, now: dt.datetime | None = None) -> list[BoardRow]:
+    now = now or timezone.now()
     rows = []
-    for case in qs:
+    for case in cases:
         due = case.next_due_at
         overdue = due is not None and due < now
         rows.append(
@@ -141,6 +144,11 @@ def board(*, user: Any, area: Area, now: dt.datetime | None = None) -> list[Boar
             )
         )
     return rows
+
+
+def board(*, user: Any, area: Area, now: dt.datetime | None = None) -> list[BoardRow]:
+    """Open cases under `area` with their next step and deadline, most urgent first."""
+    return board_rows(board_queryset(user=user, area=area), now)
 
 
 def board_by_commune(*, user: Any, area: Area) -> list[dict[str, Any]]:

@@ -71,9 +71,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         ctx["communes"] = selectors.board_by_commune(user=request.user, area=area)
         ctx["rows"] = []
     else:
-        rows = selectors.board(user=request.user, area=area)
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        ctx["rows"] = page.object_list
+        qs = selectors.board_queryset(user=request.user, area=area)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        ctx["rows"] = selectors.board_rows(page.object_list)
         ctx["page"] = page
     ctx["deaths"] = list(
         selectors.incident_list(user=request.user, area=area)
