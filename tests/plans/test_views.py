@@ -181,6 +181,10 @@ def test_focal_point_sees_their_tasks_and_marks_one_done(
     assert task.status == TaskStatus.DONE
     detail = client_for(world.officer).get(reverse("plans:plan_detail", args=[plan.pk]))
     assert detail.context["dash"].totals["done"] == 1
+    evidence = task.progress_entries.get().evidence.get()
+    url = reverse("plans:evidence_download", args=[evidence.pk])
+    assert client_for(world.officer).get(url).status_code == 200
+    assert client_for(world.other_officer).get(url).status_code == 404
 
 
 def test_focal_point_cannot_post_progress_on_another_units_task(

@@ -22,6 +22,7 @@ from treem.plans.models import (
     ReportLevel,
     ReportPeriod,
     TargetMeasurement,
+    TaskEvidence,
     TaskProgress,
     TaskStatus,
 )
@@ -87,6 +88,16 @@ def task_progress_history(task: PlanTask) -> QuerySet[TaskProgress]:
         task.progress_entries.select_related("recorded_by", "agency")
         .prefetch_related("evidence")
         .order_by("-date", "-id")
+    )
+
+
+def evidence_get(*, user: Any, pk: int) -> TaskEvidence:
+    return get_scoped_or_404(
+        TaskEvidence.objects.select_related("progress"),
+        user,
+        Cap.PLANS_VIEW,
+        field="progress__area",
+        pk=pk,
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tu-ke-hoach-cap-tren/", views.plan_from_parent, name="plan_from_parent"),
     path("nhiem-vu-cua-toi/", views.my_tasks, name="my_tasks"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
+    path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/soat-xet/", views.plan_review, name="plan_review"),
     path("<int:pk>/ban-hanh/", views.plan_issue, name="plan_issue"),

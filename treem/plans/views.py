@@ -290,6 +290,15 @@ def plan_source(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Evidence files are served through scope, never from a public media URL."""
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )
+
+
+@login_required
 @require_POST
 def target_measure(request: HttpRequest, pk: int, target_id: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk, capability=Cap.PLANS_EDIT)
