@@ -252,3 +252,37 @@ def test_dashboard_cards_show_the_current_plan(world: World, plan: Plan, client_
     labels = [str(c.label) for c in cards(user=world.officer, area=world.commune)]
     assert "Nhiệm vụ hoàn thành" in labels
     assert cards(user=world.other_officer, area=world.commune) == []
+
+
+def test_review_adds_a_missing_task_in_number_order_and_a_deadline(
+    world: World, plan: Plan, client_for: Any
+) -> None:
+    data = _review_post(
+        plan,
+        **{
+            "task-new-number": "1.c",
+            "task-new-title": "Tổ chức diễn đàn trẻ em xã",
+            "task-new-lead": "Đoàn Thanh niên xã",
+            "task-new-timeframe": "Tháng 9/2025",
+            "deadline-new-period": "quarterly",
+            "deadline-new-due": "05/10/2025",
+            "deadline-new-recipient": "Ủy ban nhân dân xã",
+            "deadline-new-level": "units",
+        },
+    )
+    response = client_for(world.officer).post(reverse("plans:plan_review", args=[plan.pk]), data)
+    assert response.status_code == 302
+    numbers = list(plan.tasks.order_by("position").values_list("number", flat=True))
+    assert numbers.index("1.c") == numbers.index("1.b") + 1
+    new = plan.tasks.get(number="1.c")
+    assert new.parent == plan.tasks.get(number="1")
+    assert [a.name for a in new.lead_units.all()] == ["Đoàn Thanh niên xã"]
+    assert plan.report_deadlines.filter(period="quarterly").exists()
+
+
+def test_review_bad_deadline_date_names_the_row(world: World, plan: Plan, client_for: Any) -> None:
+    deadline = plan.report_deadlines.order_by("due_date").first()
+    data = _review_post(plan, **{f"deadline-{deadline.pk}-due": "31/02/2025"})
+    response = client_for(world.officer).post(reverse("plans:plan_review", args=[plan.pk]), data)
+    assert "Hạn báo cáo 1" in response.content.decode()
+    assert "31/02/2025" in response.content.decode()

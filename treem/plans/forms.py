@@ -71,7 +71,27 @@ class PlanHeaderForm(forms.Form):
     signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False)
 
-    HEADER_FIELDS = ("title", "year", "number", "issued_date", "signer_name", "signer_title")
+    purposes = forms.CharField(
+        label=_("Mục đích"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    requirements = forms.CharField(
+        label=_("Yêu cầu"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    budget_text = forms.CharField(
+        label=_("Kinh phí thực hiện"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    HEADER_FIELDS = (
+        "title",
+        "year",
+        "number",
+        "issued_date",
+        "signer_name",
+        "signer_title",
+        "purposes",
+        "requirements",
+        "budget_text",
+    )
 
 
 class ProgressForm(forms.Form):

@@ -903,8 +903,10 @@ def plan_review_save(
     header: dict[str, Any],
     tasks: Sequence[TaskEdit] = (),
     targets: Sequence[TargetEdit] = (),
+    new_task: TaskEdit | None = None,
+    deadlines: Sequence[DeadlineEdit] | None = None,
 ) -> Plan:
-    """Save the review page in one go: header, the tasks that changed, targets."""
+    """Save the review page in one go: header, the tasks that changed, targets, deadlines."""
     plan = plan_update(actor=actor, plan=plan, version=version, **header)
     current = {t.pk: t for t in plan_tasks_for_review(plan)}
     matcher = AgencyMatcher(plan.area)
@@ -935,8 +937,165 @@ def plan_review_save(
         )
     if targets:
         plan_targets_save(actor=actor, plan=plan, targets=targets)
+    if new_task is not None and clean(new_task.title):
+        task_create(
+            actor=actor,
+            plan=plan,
+            number=new_task.number,
+            title=new_task.title,
+            timeframe=new_task.timeframe,
+            lead_units=new_task.lead_units,
+            coordinating_units=new_task.coordinating_units,
+        )
+    if deadlines is not None:
+        plan_deadlines_save(actor=actor, plan=plan, deadlines=deadlines)
     plan.refresh_from_db()
     return plan
+
+
+def number_key(number: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of a task number: "2.10" after "2.9", "1.a" after "1"."""
+    parts: list[tuple[int, int | str]] = []
+    for part in number.split("."):
+        part = part.strip().strip(")")
+        parts.append((0, int(part)) if part.isdigit() else (1, part.lower()))
+    return tuple(parts)
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Any,
+    plan: Plan,
+    number: str,
+    title: str,
+    text: str = "",
+    timeframe: str = "",
+    lead_units: Sequence[str] = (),
+    coordinating_units: Sequence[str] = (),
+) -> PlanTask:
+    """Add a task the extraction missed, placed in number order under its parent."""
+    _require(actor, Cap.PLANS_EDIT, plan.area)
+    number = clean(number).rstrip(".)")[:30]
+    title = clean(title)
+    if not title:
+        raise ValidationError({"title": _("Nhiệm vụ mới: tên không được để trống.")})
+    tasks = list(plan.tasks.order_by("position"))
+    if number and any(t.number == number for t in tasks):
+        raise ValidationError(
+            {"number": _("Nhiệm vụ mới: số “%(n)s” đã có trong kế hoạch.") % {"n": number}}
+        )
+    known = {t.number: t for t in tasks if t.number}
+    parent = _parent_number(number, known) if number else None
+    position = (tasks[-1].position + 1) if tasks else 0
+    if number:
+        key = number_key(number)
+        later = [t for t in tasks if t.number and number_key(t.number) > key]
+        if later:
+            position = later[0].position
+            PlanTask.objects.filter(plan=plan, position__gte=position).update(
+                position=F("position") + 1
+            )
+    task = PlanTask(
+        plan=plan,
+        parent=parent,
+        position=position,
+        depth=(parent.depth + 1) if parent else 0,
+        number=number,
+        title=title,
+        text=clean(text) or title,
+    )
+    _apply_timeframe(task, timeframe, plan.year)
+    task.save()
+    _set_task_units(
+        actor=actor,
+        task=task,
+        matcher=AgencyMatcher(plan.area),
+        lead=lead_units,
+        coordinating=coordinating_units,
+    )
+    audit(
+        actor=actor,
+        action="plan.task.create",
+        obj=task,
+        area=plan.area,
+        after=_task_snapshot(task),
+        repr_=str(task),
+    )
+    return task
+
+
+@dataclass
+class DeadlineEdit:
+    pk: int | None
+    period: str
+    due_date: Any
+    recipient: str
+    level: str
+    delete: bool = False
+
+
+@transaction.atomic
+def plan_deadlines_save(*, actor: Any, plan: Plan, deadlines: Sequence[DeadlineEdit]) -> None:
+    """Correct, add or drop the reporting deadlines."""
+    _require(actor, Cap.PLANS_EDIT, plan.area)
+    existing = {d.pk: d for d in plan.report_deadlines.all()}
+    for n, edit in enumerate(deadlines, start=1):
+        label = _("Hạn báo cáo %(n)d") % {"n": n}
+        row = existing.get(edit.pk) if edit.pk else None
+        if edit.delete:
+            if row is not None:
+                audit(
+                    actor=actor,
+                    action="plan.deadline.delete",
+                    obj=row,
+                    area=plan.area,
+                    before=snapshot(row),
+                )
+                row.delete()
+            continue
+        due = _parse_date(edit.due_date, "deadlines", label)
+        if due is None:
+            if row is None:
+                continue
+            raise ValidationError(
+                {"deadlines": _("%(label)s: chưa nhập hạn nộp.") % {"label": label}}
+            )
+        if edit.period not in ReportPeriod.values:
+            raise ValidationError(
+                {"deadlines": _("%(label)s: kỳ báo cáo không hợp lệ.") % {"label": label}}
+            )
+        level = edit.level if edit.level in ReportLevel.values else ReportLevel.UNITS
+        if row is None:
+            row = PlanReportDeadline.objects.create(
+                plan=plan,
+                period=edit.period,
+                due_date=due,
+                recipient=clean(edit.recipient)[:200],
+                level=level,
+            )
+            audit(
+                actor=actor,
+                action="plan.deadline.create",
+                obj=row,
+                area=plan.area,
+                after=snapshot(row),
+            )
+            continue
+        before = snapshot(row)
+        row.period, row.due_date, row.level = edit.period, due, level
+        row.recipient = clean(edit.recipient)[:200]
+        row.save()
+        b, a = diff(before, snapshot(row))
+        if a:
+            audit(
+                actor=actor,
+                action="plan.deadline.update",
+                obj=row,
+                area=plan.area,
+                before=b,
+                after=a,
+            )
 
 
 def plan_tasks_for_review(plan: Plan) -> list[PlanTask]:

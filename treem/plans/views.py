@@ -29,7 +29,7 @@ from treem.plans.forms import (
     ProgressForm,
 )
 from treem.plans.importing import ExtractionError, extract_upload
-from treem.plans.models import PlanStatus
+from treem.plans.models import PlanStatus, ReportLevel, ReportPeriod
 from treem.plans.units import split_names
 
 
@@ -176,6 +176,37 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
                     indicator_slug=request.POST.get("target-new-indicator", ""),
                 )
             )
+        new_task = services.TaskEdit(
+            pk=0,
+            version=None,
+            number=request.POST.get("task-new-number", ""),
+            title=request.POST.get("task-new-title", ""),
+            timeframe=request.POST.get("task-new-timeframe", ""),
+            lead_units=split_names(request.POST.get("task-new-lead", "")),
+            coordinating_units=split_names(request.POST.get("task-new-coord", "")),
+        )
+        deadlines = [
+            services.DeadlineEdit(
+                pk=d.pk,
+                period=request.POST.get(f"deadline-{d.pk}-period", d.period),
+                due_date=request.POST.get(f"deadline-{d.pk}-due", ""),
+                recipient=request.POST.get(f"deadline-{d.pk}-recipient", d.recipient),
+                level=request.POST.get(f"deadline-{d.pk}-level", d.level),
+                delete=bool(request.POST.get(f"deadline-{d.pk}-delete")),
+            )
+            for d in plan.report_deadlines.all()
+            if f"deadline-{d.pk}-due" in request.POST
+        ]
+        if request.POST.get("deadline-new-due", "").strip():
+            deadlines.append(
+                services.DeadlineEdit(
+                    pk=None,
+                    period=request.POST.get("deadline-new-period", ""),
+                    due_date=request.POST["deadline-new-due"],
+                    recipient=request.POST.get("deadline-new-recipient", ""),
+                    level=request.POST.get("deadline-new-level", ""),
+                )
+            )
         try:
             services.plan_review_save(
                 actor=request.user,
@@ -184,6 +215,8 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
                 header=header,
                 tasks=tasks,
                 targets=targets,
+                new_task=new_task,
+                deadlines=deadlines,
             )
         except PermissionDenied as exc:
             raise Http404 from exc
@@ -202,6 +235,9 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": _task_rows(plan),
             "targets": plan.targets.order_by("position"),
+            "deadlines": plan.report_deadlines.order_by("due_date"),
+            "periods": ReportPeriod.choices,
+            "levels": ReportLevel.choices,
             "agencies": agencies,
         },
     )
