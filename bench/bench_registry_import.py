@@ -131,6 +131,7 @@ def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
         ]
     )
     today = dt.date.today()
+    seen: set[tuple[str, dt.date, int]] = set()
     for n in range(1, rows + 1):
         male = rng.random() < 0.52
         surname = rng.choice(SURNAMES)
@@ -142,6 +143,9 @@ def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
             ]
         )
         born = today - dt.timedelta(days=rng.randint(30, 15 * 365))
+        while (name, born, n % VILLAGES) in seen:  # no accidental duplicates
+            born -= dt.timedelta(days=1)
+        seen.add((name, born, n % VILLAGES))
         style = n % 4
         birth: object = (
             born

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -143,6 +144,8 @@ _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="E8F0E8")
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_TOP = Alignment(vertical="top")
+_TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -170,24 +173,48 @@ def _save(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
+def _wo_row(ws: Any, values: list[Any]) -> list[Any]:
+    """A row for a write-only sheet: neutralised text, date cells in dd/mm/yyyy."""
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, dt.date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = DATE_FORMAT
+            out.append(cell)
+        else:
+            out.append(safe_cell(value))
+    return out
+
+
+def _wo_head(ws: Any, headers: list[tuple[str, int]]) -> list[Any]:
+    cells = []
+    for col, (text, width) in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEAD_FILL, _CENTER, _BOX
+        cells.append(cell)
+    return cells
+
+
 def child_list_workbook(qs: QuerySet[Child], *, title: str = "") -> bytes:
-    """The filtered list: one row per child, the import template's columns."""
+    """The filtered list: one row per child, the import template's columns (written in
+    openpyxl's streaming mode: a commune's few thousand children in a second or two)."""
     columns = _list_columns()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Danh sách trẻ em")
-    ws.cell(row=1, column=1, value=safe_cell(title or _("DANH SÁCH TRẺ EM"))).font = Font(
-        bold=True, size=13
-    )
-    ws.cell(row=2, column=1, value=_("Xuất ngày %(d)s") % {"d": f"{dt.date.today():%d/%m/%Y}"})
-    _head(ws, 4, [(_("STT"), 6), *((h, w) for h, w, _g in columns)])
-    rows = (
-        [n, *(get(c) for _h, _w, get in columns)]
-        for n, c in enumerate(export_queryset(qs).iterator(chunk_size=2000), start=1)
-    )
-    _write_rows(ws, rows, 5)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Danh sách trẻ em"))
+    headers = [(_("STT"), 6), *((h, w) for h, w, _g in columns)]
+    head = _wo_head(ws, headers)
     ws.freeze_panes = "C5"
-    ws.auto_filter.ref = f"A4:{get_column_letter(len(columns) + 1)}{max(ws.max_row, 5)}"
+    title_cell = WriteOnlyCell(ws, value=safe_cell(title or _("DANH SÁCH TRẺ EM")))
+    title_cell.font = Font(bold=True, size=13)
+    ws.append([title_cell])
+    ws.append([_("Xuất ngày %(d)s") % {"d": f"{dt.date.today():%d/%m/%Y}"}])
+    ws.append([])
+    ws.append(head)
+    n = 0
+    for n, c in enumerate(export_queryset(qs).iterator(chunk_size=2000), start=1):
+        ws.append(_wo_row(ws, [n, *(get(c) for _h, _w, get in columns)]))
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{max(n + 4, 5)}"
     return _save(wb)
 
 
@@ -372,7 +399,7 @@ def _village_sheet(ws: Any, *, area: Area, commune: Area, year: int, children: l
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=safe_cell(value))
             cell.border = _BOX
-            cell.alignment = Alignment(vertical="top", wrap_text=col in (7, 12, 13))
+            cell.alignment = _TOP_WRAP if col in (7, 12, 13) else _TOP
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
         r += 1
@@ -388,11 +415,10 @@ def _village_sheet(ws: Any, *, area: Area, commune: Area, year: int, children: l
 
 def quality_workbook(rows: Iterable[tuple[str, str, Child]], *, title: str = "") -> bytes:
     """Children to verify (Văn bản 2513/LĐTBXH-TTTT): one row per child and problem."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Cần rà soát")
-    ws.cell(row=1, column=1, value=safe_cell(title or _("DANH SÁCH TRẺ EM CẦN RÀ SOÁT")))
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    from treem.registry.models import id_number_problems
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Cần rà soát"))
     headers = [
         (_("STT"), 6),
         (_("Vấn đề"), 34),
@@ -405,27 +431,30 @@ def quality_workbook(rows: Iterable[tuple[str, str, Child]], *, title: str = "")
         (_("Thôn"), 16),
         (_("Mã hồ sơ"), 10),
     ]
-    _head(ws, 3, headers)
-    from treem.registry.models import id_number_problems
-
-    def detail(problem: str, c: Child) -> str:
-        return " ".join(id_number_problems(c)) if problem == "bad_id" else ""
-
-    data = (
-        [
-            n,
-            label,
-            detail(key, c),
-            c.full_name,
-            _birth_cell(c),
-            _label(Sex.choices, c.sex),
-            c.ethnicity.name if c.ethnicity else "",
-            c.id_number or "",
-            c.area.name if c.area_id != c.commune_id else "",
-            c.pk,
-        ]
-        for n, (key, label, c) in enumerate(rows, start=1)
-    )
-    _write_rows(ws, data, 4)
+    head = _wo_head(ws, headers)
     ws.freeze_panes = "D4"
+    title_cell = WriteOnlyCell(ws, value=safe_cell(title or _("DANH SÁCH TRẺ EM CẦN RÀ SOÁT")))
+    title_cell.font = Font(bold=True, size=13)
+    ws.append([title_cell])
+    ws.append([])
+    ws.append(head)
+    for n, (key, label, c) in enumerate(rows, start=1):
+        detail = " ".join(id_number_problems(c)) if key == "bad_id" else ""
+        ws.append(
+            _wo_row(
+                ws,
+                [
+                    n,
+                    label,
+                    detail,
+                    c.full_name,
+                    _birth_cell(c),
+                    _label(Sex.choices, c.sex),
+                    c.ethnicity.name if c.ethnicity else "",
+                    c.id_number or "",
+                    c.area.name if c.area_id != c.commune_id else "",
+                    c.pk,
+                ],
+            )
+        )
     return _save(wb)
