@@ -82,3 +82,22 @@ def test_the_migration_seeded_the_calendar() -> None:
         dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     )
     assert dt.date(2026, 2, 17) in clock.holidays_around(dt.date(2026, 2, 10))
+
+
+@pytest.mark.django_db
+def test_correcting_a_holiday_moves_open_deadlines(world) -> None:
+    from django.core.management import call_command
+
+    from tests.cases.helpers import intake
+    from treem.core.models import PublicHoliday
+
+    case = intake(world, serious=False)
+    due = case.plan_due_on
+    # An extra holiday on every weekday between now and the deadline pushes it later.
+    day = clock.local_date(case.received_at) + dt.timedelta(days=1)
+    while day <= due:
+        PublicHoliday.objects.get_or_create(date=day, defaults={"name": "Nghỉ thử"})
+        day += dt.timedelta(days=1)
+    call_command("cases_refresh_clocks")
+    case.refresh_from_db()
+    assert case.plan_due_on > due

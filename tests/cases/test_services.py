@@ -87,7 +87,7 @@ def test_intake_names_each_bad_field(world: World) -> None:
 
 def test_another_commune_cannot_take_a_report_here(world: World) -> None:
     with pytest.raises(PermissionDenied):
-        intake(world) if False else services.case_intake(
+        services.case_intake(
             actor=world.other_officer,
             area=world.village,
             child_details={"full_name": "A"},

@@ -271,16 +271,17 @@ def abuse_statistics(
     column = ABUSE_DIMENSIONS[by]
     qs = Case.objects.filter(_area_q(area), received_at__gte=tz_start, received_at__lt=tz_end)
     if by == "form":
-        qs = Case.objects.filter(
-            pk__in=qs.values("pk")
-        )  # keep the join to forms clean of the area OR
         rows = (
-            CaseForm.objects.filter(case__in=qs)
+            CaseForm.objects.filter(
+                _area_q(area, "case__area"),
+                case__received_at__gte=tz_start,
+                case__received_at__lt=tz_end,
+            )
             .values("form")
             .annotate(
-                cases=Count("case_id", distinct=True),
+                cases=Count("case_id"),  # (case, form) is unique
                 children=Count("case__child_id", distinct=True),
-                unlinked=Count("case_id", filter=Q(case__child__isnull=True), distinct=True),
+                unlinked=Count("case_id", filter=Q(case__child__isnull=True)),
             )
         )
         return {
