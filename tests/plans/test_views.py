@@ -71,7 +71,7 @@ def test_upload_reads_the_plan_and_opens_the_review_page(
     settings.MEDIA_ROOT = tmp_path
     client = client_for(world.officer)
     upload = SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes(), "text/plain")
-    response = client.post(reverse("plans:upload"), {"file": upload})
+    response = client.post(reverse("plans:upload"), {"file": upload, "area": world.commune.key})
     plan = Plan.objects.get(area=world.commune)
     assert response["Location"] == reverse("plans:plan_review", args=[plan.pk])
     page = client.get(response["Location"]).content.decode()
@@ -286,3 +286,35 @@ def test_review_bad_deadline_date_names_the_row(world: World, plan: Plan, client
     response = client_for(world.officer).post(reverse("plans:plan_review", args=[plan.pk]), data)
     assert "Hạn báo cáo 1" in response.content.decode()
     assert "31/02/2025" in response.content.decode()
+
+
+def test_a_pre_2025_plan_is_filed_under_the_legacy_commune(
+    world: World, client_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.officer)
+    page = client.get(reverse("plans:upload")).content.decode()
+    assert "Xã Nghĩa Thái (trước 2025)" in page
+    upload = SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes(), "text/plain")
+    response = client.post(
+        reverse("plans:upload"), {"file": upload, "area": world.legacy_commune.key}, follow=True
+    )
+    plan = Plan.objects.get()
+    assert plan.area == world.legacy_commune
+    # The text says Nghĩa Hưng issued it: the officer is warned to check.
+    assert "khác với Xã Nghĩa Thái" in response.content.decode()
+
+
+def test_review_links_the_plan_above(world: World, plan: Plan, client_for: Any) -> None:
+    from treem.plans import services
+    from treem.plans.extraction import extract_text
+
+    above = services.plan_create_from_extraction(
+        actor=world.admin,
+        area=world.province,
+        data=extract_text("KẾ HOẠCH\nThực hiện công tác trẻ em năm 2025\n"),
+    )
+    data = _review_post(plan, parent_plan=str(above.pk))
+    client_for(world.officer).post(reverse("plans:plan_review", args=[plan.pk]), data)
+    plan.refresh_from_db()
+    assert plan.parent_plan == above

@@ -31,6 +31,11 @@ class MultipleFileField(forms.FileField):
 
 
 class PlanUploadForm(forms.Form):
+    area = forms.ChoiceField(
+        label=_("Cấp ban hành"),
+        required=False,
+        help_text=_("Kế hoạch trước tháng 7/2025 thuộc xã hoặc huyện cũ trước khi sắp xếp."),
+    )
     file = forms.FileField(
         label=_("Tệp kế hoạch"),
         help_text=_("Tệp Word (.docx), PDF có lớp chữ hoặc văn bản (.txt), tối đa 20 MB."),
@@ -67,6 +72,9 @@ class PlanHeaderForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": _("Ngày ban hành không hợp lệ, hãy nhập dạng dd/mm/yyyy.")},
+    )
+    parent_plan = forms.TypedChoiceField(
+        label=_("Thực hiện kế hoạch cấp trên"), coerce=int, required=False, empty_value=None
     )
     signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False)

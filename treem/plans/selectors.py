@@ -134,6 +134,24 @@ def current_plan(*, user: Any, area: Area, year: int | None = None) -> Plan | No
     return qs.order_by("-status", "-issued_date", "-id").first()
 
 
+def issuing_predecessors(*, user: Any, area: Area) -> list[Area]:
+    """Pre-2025 units the area succeeds (communes, districts) where the user may add plans."""
+    found: list[Area] = []
+    frontier = [area]
+    seen = {area.pk}
+    while frontier:
+        nxt = []
+        for a in frontier:
+            for p in a.predecessors.all():
+                if p.pk not in seen:
+                    seen.add(p.pk)
+                    nxt.append(p)
+                    if has_capability(user, Cap.PLANS_EDIT, p):
+                        found.append(p)
+        frontier = nxt
+    return sorted(found, key=lambda a: (a.level, a.name))
+
+
 def parent_plan_candidates(*, user: Any, area: Area) -> QuerySet[Plan]:
     """Plans of the levels above the area (and of their pre-2025 predecessors' districts).
 

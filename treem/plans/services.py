@@ -485,7 +485,18 @@ def plan_update(*, actor: Any, plan: Plan, version: int | None, **changes: Any) 
     _check_version(plan, version, _("Kế hoạch"))
     if plan.is_archived:
         raise ValidationError(_("Kế hoạch đã lưu trữ, không sửa được."))
-    before = snapshot(plan, PLAN_HEADER_FIELDS)
+    before = snapshot(plan, (*PLAN_HEADER_FIELDS, "parent_plan"))
+    if "parent_plan" in changes:
+        parent = changes.pop("parent_plan")
+        if parent is not None and not _is_plan_above(parent, plan.area):
+            raise ValidationError(
+                {
+                    "parent_plan": _(
+                        "Kế hoạch cấp trên phải là kế hoạch của tỉnh hoặc huyện trên xã."
+                    )
+                }
+            )
+        plan.parent_plan = parent
     for field, value in changes.items():
         if field not in PLAN_HEADER_FIELDS:
             raise ValidationError({field: _("Trường “%(f)s” không sửa được.") % {"f": field}})
@@ -512,10 +523,16 @@ def plan_update(*, actor: Any, plan: Plan, version: int | None, **changes: Any) 
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db()
-    b, a = diff(before, snapshot(plan, PLAN_HEADER_FIELDS))
+    b, a = diff(before, snapshot(plan, (*PLAN_HEADER_FIELDS, "parent_plan")))
     if a:
         audit(actor=actor, action="plan.update", obj=plan, area=plan.area, before=b, after=a)
     return plan
+
+
+def _is_plan_above(parent: Plan, area: Area) -> bool:
+    """The parent plan's area is an ancestor of the area, or of one of its predecessors."""
+    areas = [area, *area.predecessors.all()]
+    return any(a.path.startswith(parent.area.path) and a.pk != parent.area_id for a in areas)
 
 
 @transaction.atomic

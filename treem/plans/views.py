@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from treem.core.access import Cap, has_capability
 from treem.core.current import current_area, working_commune
 from treem.core.models import Agency
+from treem.core.text import fold
 from treem.plans import selectors, services
 from treem.plans.export import plan_docx_bytes, plan_docx_filename
 from treem.plans.forms import (
@@ -69,12 +70,21 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     area = _area_or_404(request, Cap.PLANS_EDIT)
-    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    # The commune itself, or (for plans issued before the 2025 reform) a unit it succeeds.
+    areas = {
+        a.key: a for a in [area, *selectors.issuing_predecessors(user=request.user, area=area)]
+    }
+    form = PlanUploadForm(request.POST or None, request.FILES or None, initial={"area": area.key})
+    cast(forms.ChoiceField, form.fields["area"]).choices = [
+        (a.key, f"{a.full_name}" + (_(" (trước 2025)") if a.is_legacy else ""))
+        for a in areas.values()
+    ]
     if request.method == "POST" and form.is_valid():
+        issuing = areas.get(form.cleaned_data["area"] or area.key, area)
         try:
             data, source = extract_upload(form.cleaned_data["file"])
             plan = services.plan_create_from_extraction(
-                actor=request.user, area=area, data=data, source=source
+                actor=request.user, area=issuing, data=data, source=source
             )
         except ExtractionError as exc:
             form.add_error("file", str(exc))
@@ -92,6 +102,16 @@ def upload(request: HttpRequest) -> HttpResponse:
                 )
                 % {"tasks": plan.tasks.count(), "targets": plan.targets.count()},
             )
+            issuer = fold((data.get("issuer") or {}).get("name") or "")
+            if issuer and issuer != fold(issuing.name):
+                messages.warning(
+                    request,
+                    _(
+                        "Văn bản do “%(issuer)s” ban hành, khác với %(area)s: hãy kiểm tra lại "
+                        "cấp ban hành."
+                    )
+                    % {"issuer": data["issuer"]["name"], "area": issuing.full_name},
+                )
             return redirect("plans:plan_review", pk=plan.pk)
     return render(request, "plans/upload.html", {"area": area, "form": form})
 
@@ -139,9 +159,22 @@ def _task_rows(plan: Any) -> list[dict[str, Any]]:
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk, capability=Cap.PLANS_EDIT)
     initial = {f: getattr(plan, f) for f in PlanHeaderForm.HEADER_FIELDS}
+    initial["parent_plan"] = plan.parent_plan_id
     form = PlanHeaderForm(request.POST or None, initial={**initial, "version": plan.version})
+    parents = {
+        p.pk: p for p in selectors.parent_plan_candidates(user=request.user, area=plan.area)[:50]
+    }
+    cast(forms.ChoiceField, form.fields["parent_plan"]).choices = [
+        ("", _("(Không chọn)")),
+        *(
+            (pk, f"{p.area.full_name} · {p.year} · {p.number or ''} {p.title[:70]}")
+            for pk, p in parents.items()
+        ),
+    ]
     if request.method == "POST" and form.is_valid():
-        header = {f: form.cleaned_data[f] for f in PlanHeaderForm.HEADER_FIELDS}
+        header: dict[str, Any] = {f: form.cleaned_data[f] for f in PlanHeaderForm.HEADER_FIELDS}
+        parent_id = form.cleaned_data.get("parent_plan")
+        header["parent_plan"] = parents.get(parent_id) if parent_id else None
         tasks = [
             services.TaskEdit(
                 pk=task.pk,
