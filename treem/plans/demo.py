@@ -19,6 +19,7 @@ from treem.plans.importing import extract_path
 from treem.plans.models import Plan, PlanStatus, TaskStatus
 
 DEMO_FILE = Path(__file__).parent / "demo_data" / "nghia-hung-2026.txt"
+PROVINCE_FILE = Path(__file__).parent / "demo_data" / "ninh-binh-2026.txt"
 
 # (task number, username, status, narrative, date): progress as the units reported it
 PROGRESS = [
@@ -38,19 +39,26 @@ PROGRESS = [
 MEASUREMENTS = [(0, "100"), (1, "96.5"), (2, "11.8"), (3, "92")]
 
 
-def seed(ctx: DemoContext, stdout: Any = None) -> None:
-    commune = ctx.commune
-    if Plan.objects.filter(area=commune, source_name=DEMO_FILE.name).exists():
-        return
-    admin = ctx.users["admin"]
-    data, text = extract_path(DEMO_FILE)
-    plan = services.plan_create_from_extraction(
-        actor=admin,
-        area=commune,
+def _import(ctx: DemoContext, area: Any, path: Path, parent: Plan | None = None) -> Plan:
+    data, text = extract_path(path)
+    return services.plan_create_from_extraction(
+        actor=ctx.users["admin"],
+        area=area,
         data=data,
-        source=services.UploadedSource(name=DEMO_FILE.name, file=None, text=text),
+        source=services.UploadedSource(name=path.name, file=None, text=text),
+        parent_plan=parent,
         status=PlanStatus.ISSUED,
     )
+
+
+def seed(ctx: DemoContext, stdout: Any = None) -> None:
+    commune = ctx.commune
+    province_plan = Plan.objects.filter(area=ctx.province, source_name=PROVINCE_FILE.name).first()
+    if province_plan is None:
+        province_plan = _import(ctx, ctx.province, PROVINCE_FILE)
+    if Plan.objects.filter(area=commune, source_name=DEMO_FILE.name).exists():
+        return
+    plan = _import(ctx, commune, DEMO_FILE, parent=province_plan)
     today = timezone.localdate()
     tasks = {t.number: t for t in plan.tasks.all()}
     for number, username, status, narrative, (month, day) in PROGRESS:

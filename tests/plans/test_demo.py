@@ -1,0 +1,35 @@
+"""The demo seeder imports the synthetic plans with progress, and is idempotent."""
+
+from __future__ import annotations
+
+import random
+
+from tests.conftest import World
+from treem.core.demo import DemoContext
+from treem.plans import demo
+from treem.plans.models import Plan, PlanStatus, TargetMeasurement, TaskProgress, TaskStatus
+from treem.plans.selectors import report_deadlines_for
+
+
+def test_demo_seed_imports_the_plans_once(world: World) -> None:
+    ctx = DemoContext(
+        province=world.province,
+        commune=world.commune,
+        other_commune=world.other_commune,
+        villages=[world.village],
+        other_villages=[world.other_village],
+        users={"admin": world.admin, "yte": world.focal_point, "nghiahung": world.officer},
+        agencies={},
+        rng=random.Random(1),
+    )
+    demo.seed(ctx)
+    demo.seed(ctx)
+    plan = Plan.objects.get(area=world.commune)
+    assert plan.status == PlanStatus.ISSUED and plan.number == "12/KH-UBND"
+    assert plan.parent_plan == Plan.objects.get(area=world.province)
+    assert TaskProgress.objects.filter(recorded_by=world.focal_point).count() == 3
+    assert plan.tasks.filter(status=TaskStatus.DONE).count() == 3
+    assert TargetMeasurement.objects.count() == 4
+    deadlines = report_deadlines_for(world.commune, 2026)
+    assert deadlines["6_months"].units_due.isoformat() == "2026-05-10"
+    assert deadlines["6_months"].area_due.isoformat() == "2026-05-15"
