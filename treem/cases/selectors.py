@@ -109,6 +109,23 @@ def child_has_open_case(user: Any, child: Any) -> bool | None:
     return mine.filter(status__in=OPEN_STATUSES).exists()
 
 
+def child_cases(*, user: Any, child: Any) -> list[dict[str, Any]] | None:
+    """The cases about a child that the user may read, for the child's page; None when the
+    user may not even know whether the child has a case (the page then shows nothing)."""
+    if child_has_open_case(user, child) is None:
+        return None
+    from django.urls import reverse
+
+    return [
+        {
+            "label": f"{case} · {case.get_status_display()}",
+            "url": reverse("cases:case_detail", args=[case.pk]),
+            "open": case.status in OPEN_STATUSES,
+        }
+        for case in cases_for(user).filter(child=child).order_by("-received_at")
+    ]
+
+
 # --------------------------------------------------------------------------- the board
 
 

@@ -242,16 +242,10 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_slot(request: HttpRequest, child: Child) -> Any:
-    """CASES SLOT: the cases app may provide `treem.cases.registry_hooks.child_cases(user=,
-    child=)` returning a list of {"label", "url", "open"}; the child page shows it."""
-    try:
-        from treem.cases import registry_hooks  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return registry_hooks.child_cases(user=request.user, child=child)
-    except Exception:
-        return None
+    """The child's cases, only for those who may read them (see cases.rules)."""
+    from treem.cases.selectors import child_cases
+
+    return child_cases(user=request.user, child=child)
 
 
 def _child_for_write(request: HttpRequest, pk: int) -> Child:
