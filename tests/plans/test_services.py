@@ -168,3 +168,13 @@ def test_commune_draft_from_the_plan_above_copies_tasks_and_maps_units(
     assert list(task.lead_units.all()) == [health]
     assert task.timeframe_text == "Quý III/2026"
     assert not Agency.objects.filter(area=world.other_commune, name__contains="Tiểu học").exists()
+
+
+def test_purposes_requirements_and_budget_are_read_from_the_text() -> None:
+    from tests.plans.conftest import SAMPLE
+    from treem.plans.importing import extract_path
+
+    data, _text = extract_path(SAMPLE)
+    assert data["purposes"].startswith("Bảo đảm thực hiện quyền trẻ em")
+    assert data["requirements"].startswith("Các ngành, đoàn thể")
+    assert data["budget"] == "Ngân sách xã và nguồn xã hội hóa."

@@ -28,6 +28,8 @@ def extract_path(path: str | Path, *, name: str | None = None) -> tuple[dict[str
     budget = budget_section(source.lines)
     if budget and "budget" not in data:
         data["budget"] = budget
+    for key, value in purposes_requirements(source.lines).items():
+        data.setdefault(key, value)
     return data, text
 
 
@@ -41,6 +43,34 @@ def extract_upload(uploaded: Any) -> tuple[dict[str, Any], UploadedSource]:
         path.write_bytes(content)
         data, text = extract_path(path)
     return data, UploadedSource(name=name, file=ContentFile(content, name=name), text=text)
+
+
+_PURPOSE_HEADING = re.compile(r"^\s*[IVX]+\.\s*MỤC ĐÍCH", re.IGNORECASE)
+_SUB = re.compile(r"^\s*\d+\.\s*(Mục đích|Yêu cầu)\b\s*[:.]?\s*(.*)$", re.IGNORECASE)
+
+
+def purposes_requirements(lines: list[str]) -> dict[str, str]:
+    """The "1. Mục đích" and "2. Yêu cầu" texts of section I (left out of the JSON)."""
+    out: dict[str, list[str]] = {"purposes": [], "requirements": []}
+    inside = False
+    current: str | None = None
+    for line in lines:
+        if _PURPOSE_HEADING.match(line):
+            inside = True
+            continue
+        if not inside:
+            continue
+        if _NEXT_HEADING.match(line):
+            break
+        sub = _SUB.match(line)
+        if sub:
+            current = "purposes" if sub.group(1).lower().startswith("m") else "requirements"
+            if sub.group(2).strip():
+                out[current].append(sub.group(2).strip())
+            continue
+        if current and line.strip():
+            out[current].append(line.strip())
+    return {k: " ".join(v) for k, v in out.items() if v}
 
 
 def budget_section(lines: list[str]) -> str:
