@@ -318,3 +318,25 @@ def test_review_links_the_plan_above(world: World, plan: Plan, client_for: Any) 
     client_for(world.officer).post(reverse("plans:plan_review", args=[plan.pk]), data)
     plan.refresh_from_db()
     assert plan.parent_plan == above
+
+
+def test_a_commune_reads_the_province_plan_but_cannot_edit_it(
+    world: World, client_for: Any
+) -> None:
+    from tests.factories import make_area, make_user
+    from treem.plans import services
+    from treem.plans.extraction import extract_text
+
+    above = services.plan_create_from_extraction(
+        actor=world.admin,
+        area=world.province,
+        data=extract_text("KẾ HOẠCH\nThực hiện công tác trẻ em năm 2026\n"),
+    )
+    officer = client_for(world.officer)
+    assert officer.get(reverse("plans:plan_detail", args=[above.pk])).status_code == 200
+    assert officer.get(reverse("plans:plan_review", args=[above.pk])).status_code == 404
+    elsewhere = make_area("01", "Hà Nội", level=1)
+    far = make_user(
+        "hanoi", "commune_officer", make_area("00004", "Ba Đình", level=3, parent=elsewhere)
+    )
+    assert client_for(far).get(reverse("plans:plan_detail", args=[above.pk])).status_code == 404

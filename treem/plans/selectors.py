@@ -7,9 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from treem.core.access import Cap, get_scoped_or_404, has_capability, scoped, user_agency_ids
+from treem.core.access import (
+    Cap,
+    get_scoped_or_404,
+    grants,
+    has_capability,
+    scope_q,
+    scoped,
+    user_agency_ids,
+)
 from treem.core.models import Area, AreaLevel
 from treem.plans.models import (
     Plan,
@@ -44,13 +53,29 @@ def plan_list(
     ).order_by("-year", "-id")
 
 
+def readable_q(user: Any, field: str = "area") -> Q:
+    """Plans a user may read: their scope, plus the plans of the levels above it.
+
+    A commune implements the province's (or, before 2025, the district's) plan, so
+    its people read that plan; they never edit it (editing checks PLANS_EDIT).
+    """
+    above: set[str] = set()
+    for g in grants(user):
+        if g.allows(Cap.PLANS_VIEW):
+            for path in g.paths:
+                above.update(k for k in path.strip("/").split("/")[:-1] if k)
+    q = scope_q(user, Cap.PLANS_VIEW, field)
+    return q | Q(**{f"{field}__key__in": sorted(above)}) if above else q
+
+
 def plan_get(*, user: Any, pk: int, capability: str = Cap.PLANS_VIEW) -> Plan:
-    return get_scoped_or_404(
-        Plan.objects.select_related("area", "parent_plan", "parent_plan__area"),
-        user,
-        capability,
-        pk=pk,
-    )
+    qs = Plan.objects.select_related("area", "parent_plan", "parent_plan__area")
+    if capability != Cap.PLANS_VIEW:
+        return get_scoped_or_404(qs, user, capability, pk=pk)
+    plan = qs.filter(readable_q(user)).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
 def plan_tasks(plan: Plan) -> QuerySet[PlanTask]:
@@ -61,26 +86,25 @@ def plan_tasks(plan: Plan) -> QuerySet[PlanTask]:
 
 
 def task_get(*, user: Any, plan: Plan, pk: int) -> PlanTask:
-    """A task of a plan the user can see (the plan was fetched through scope)."""
-    return get_scoped_or_404(
-        PlanTask.objects.select_related("plan", "plan__area", "parent"),
-        user,
-        Cap.PLANS_VIEW,
-        field="plan__area",
-        pk=pk,
-        plan=plan,
+    """A task of a plan the user can read (the plan was fetched with `plan_get`)."""
+    task = PlanTask.objects.select_related("plan", "plan__area", "parent").filter(
+        readable_q(user, "plan__area"), pk=pk, plan=plan
     )
+    found = task.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def task_get_any(*, user: Any, pk: int) -> PlanTask:
-    return get_scoped_or_404(
-        PlanTask.objects.select_related("plan", "plan__area"),
-        user,
-        Cap.PLANS_VIEW,
-        field="plan__area",
-        pk=pk,
-        plan__is_archived=False,
+    task = (
+        PlanTask.objects.select_related("plan", "plan__area")
+        .filter(readable_q(user, "plan__area"), pk=pk, plan__is_archived=False)
+        .first()
     )
+    if task is None:
+        raise Http404
+    return task
 
 
 def task_progress_history(task: PlanTask) -> QuerySet[TaskProgress]:
