@@ -28,6 +28,13 @@ os.environ.setdefault("TREEM_DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/treem_bench_plans.sqlite3")
 if os.environ["DATABASE_URL"].startswith("sqlite:///"):
     Path(os.environ["DATABASE_URL"][len("sqlite:///") :]).unlink(missing_ok=True)
+elif os.environ["DATABASE_URL"].startswith("postgres"):
+    import psycopg
+
+    url, _, name = os.environ["DATABASE_URL"].rpartition("/")
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as admin_conn:
+        admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin_conn.execute(f'CREATE DATABASE "{name}"')
 
 import django
 

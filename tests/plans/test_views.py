@@ -340,3 +340,14 @@ def test_a_commune_reads_the_province_plan_but_cannot_edit_it(
         "hanoi", "commune_officer", make_area("00004", "Ba Đình", level=3, parent=elsewhere)
     )
     assert client_for(far).get(reverse("plans:plan_detail", args=[above.pk])).status_code == 404
+
+
+def test_my_tasks_and_task_page_query_counts_are_bounded(
+    world: World, plan: Plan, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(world.focal_point)
+    with django_assert_max_num_queries(15):
+        client.get(reverse("plans:my_tasks"))
+    task = plan.tasks.get(number="1.a")
+    with django_assert_max_num_queries(20):
+        client.get(reverse("plans:task_detail", args=[task.pk]))

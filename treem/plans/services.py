@@ -168,10 +168,12 @@ def _set_task_units(
     lead: Sequence[str],
     coordinating: Sequence[str],
     create: bool = True,
+    replace: bool = True,
 ) -> None:
     area = task.plan.area
-    PlanTaskLeadUnit.objects.filter(task=task).delete()
-    PlanTaskCoordinatingUnit.objects.filter(task=task).delete()
+    if replace:
+        PlanTaskLeadUnit.objects.filter(task=task).delete()
+        PlanTaskCoordinatingUnit.objects.filter(task=task).delete()
     seen: set[int] = set()
     links = []
     for i, name in enumerate(lead):
@@ -297,6 +299,7 @@ def _fill_plan_children(
             lead=t.get("lead_units") or [],
             coordinating=t.get("coordinating_units") or [],
             create=create_agencies,
+            replace=False,
         )
     for i, u in enumerate(data.get("units") or []):
         name = clean(u.get("name", ""))
