@@ -125,6 +125,7 @@ def build(n_children: int, n_cases: int) -> Area:
         "birth_date",
         "sex",
         "ethnicity_id",
+        "id_number",
         "id_number_valid",
         "status",
         "version",
@@ -143,7 +144,7 @@ def build(n_children: int, n_cases: int) -> Area:
                 born,
                 "male" if rng.random() < 0.52 else "female",
                 eth[rng.randrange(len(eth))],
-                None if rng.random() < 0.08 else True,
+                *((None, None) if (q := rng.random()) < 0.08 else (f"{i:012d}", q >= 0.1)),
                 "active",
                 1,
             )
@@ -306,6 +307,7 @@ def main() -> None:
     ap.add_argument("--children", type=int, default=1_000_000)
     ap.add_argument("--cases", type=int, default=50_000)
     ap.add_argument("--reuse", action="store_true", help="keep the generated data")
+    ap.add_argument("--build-only", action="store_true", help="generate the data and stop")
     args = ap.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL: set DATABASE_URL=postgresql://.../treem_bench_reports")
@@ -315,6 +317,8 @@ def main() -> None:
         if province is not None:
             sys.exit("The benchmark province exists: use a fresh database or --reuse")
         province = build(args.children, args.cases)
+    if args.build_only:
+        return
     p = parse_period("2026")
     from django.utils.dateparse import parse_date  # noqa: F401
 

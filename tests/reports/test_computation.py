@@ -97,10 +97,12 @@ def test_child_population_equals_independent_count_per_commune_and_village(kids:
         assert nonzero(stored("child_population", commune.key)) == {
             k: Decimal(v) for k, v in exp.items()
         }, commune.key
+    # Villages keep the total and each dimension but ethnicity (what their pages read).
     for village in (w.village, w.village2, w.other_village):
         mine = [c for c in all_children if c.area_id == village.pk and counted(c)]
-        exp = expected_for(mine, ("sex", "age_group", "ethnicity"))
-        assert stored("child_population", village.key) == {k: Decimal(v) for k, v in exp.items()}
+        exp = expected_for(mine, ("sex", "age_group"))
+        per_village = {k: Decimal(v) for k, v in exp.items() if ";" not in k}
+        assert stored("child_population", village.key) == per_village, village.key
 
 
 def test_edge_rules_of_counting(kids: Kids) -> None:
@@ -180,3 +182,325 @@ def test_recompute_replaces_values(kids: Kids) -> None:
     )
     computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
     assert stored("child_population", w.commune.key)[""] == before - 1
+
+
+# -- cases and incidents -----------------------------------------------------------------
+
+
+def _case(commune, code, *, child=None, village=None, sex="", age="", setting="", forms=(), at):
+    from treem.cases.models import Case, CaseForm
+
+    case = Case.objects.create(
+        area=commune,
+        province_code=commune.province_code,
+        code=code,
+        child=child,
+        child_sex=sex,
+        child_age_group=age,
+        village=village,
+        received_at=at,
+        source="hotline_111",
+        setting=setting,
+        description="x",
+    )
+    for f in forms:
+        CaseForm.objects.create(case=case, form=f)
+    return case
+
+
+def _incident(commune, child, *, village=None, sex="", age="", kind, outcome, on):
+    from treem.cases.models import Incident
+
+    return Incident.objects.create(
+        area=commune,
+        province_code=commune.province_code,
+        village=village,
+        child=child,
+        child_sex=sex,
+        child_age_group=age,
+        kind=kind,
+        occurred_on=on,
+        outcome=outcome,
+    )
+
+
+def _expected(rows: list[tuple], dims: tuple[str, ...]) -> dict[str, Decimal]:
+    """rows: (unit, {dim: value}); a unit counts once per key (distinct), plain Python."""
+    units: dict[str, set] = {}
+    for unit, values in rows:
+        keys = [""] + [f"{d}={values[d]}" for d in dims]
+        if "age_group" in dims and "sex" in dims:
+            keys.append(f"age_group={values['age_group']};sex={values['sex']}")
+        for k in keys:
+            units.setdefault(k, set()).add(unit)
+    return {k: Decimal(len(v)) for k, v in units.items()}
+
+
+@pytest.fixture
+def cases(kids: Kids):
+    from treem.cases.clock import VN_TZ
+
+    w, c = kids.world, kids.children
+    t = dt.datetime(2026, 3, 1, 9, tzinfo=VN_TZ)
+    made = [
+        # the same child twice (different settings and forms): one abused child, two cases
+        _case(
+            w.commune,
+            "1",
+            child=c[0],
+            village=w.village,
+            sex="female",
+            age="0_3",
+            setting="family",
+            forms=["violence", "neglect"],
+            at=t,
+        ),
+        _case(
+            w.commune,
+            "2",
+            child=c[0],
+            village=w.village,
+            sex="female",
+            age="0_3",
+            setting="school",
+            forms=["violence"],
+            at=t + dt.timedelta(days=30),
+        ),
+        # not linked to a registry record yet, village unknown, nothing known about the child
+        _case(w.commune, "3", forms=["sexual_abuse"], at=t),
+        _case(
+            w.commune,
+            "4",
+            child=c[2],
+            village=w.village2,
+            sex="female",
+            age="11_16",
+            setting="online",
+            forms=["sexual_abuse", "exploitation"],
+            at=t,
+        ),
+        # received on 1/7 at 00:30 Vietnam time: the next period
+        _case(
+            w.commune,
+            "5",
+            child=c[3],
+            sex="male",
+            age="11_16",
+            forms=["violence"],
+            at=dt.datetime(2026, 7, 1, 0, 30, tzinfo=VN_TZ),
+        ),
+        # received on 30/6 at 23:30 Vietnam time: still in the period
+        _case(
+            w.other_commune,
+            "1",
+            child=c[13],
+            village=w.other_village,
+            sex="female",
+            age="6_11",
+            setting="community",
+            forms=["trafficking"],
+            at=dt.datetime(2026, 6, 30, 23, 30, tzinfo=VN_TZ),
+        ),
+        _case(
+            w.legacy_commune,
+            "1",
+            child=c[16],
+            sex="female",
+            age="6_11",
+            setting="family",
+            forms=["violence"],
+            at=t,
+        ),
+    ]
+    incidents = [
+        _incident(
+            w.commune,
+            c[1],
+            village=w.village,
+            sex="male",
+            age="3_6",
+            kind="drowning",
+            outcome="injured",
+            on=dt.date(2026, 5, 1),
+        ),
+        _incident(
+            w.commune,
+            c[1],
+            village=w.village,
+            sex="male",
+            age="3_6",
+            kind="fall",
+            outcome="injured",
+            on=dt.date(2026, 6, 1),
+        ),
+        _incident(
+            w.commune,
+            c[4],
+            sex="female",
+            age="11_16",
+            kind="traffic",
+            outcome="injured",
+            on=dt.date(2026, 2, 1),
+        ),
+        _incident(
+            w.commune,
+            c[5],
+            sex="male",
+            age="0_3",
+            kind="drowning",
+            outcome="died",
+            on=dt.date(2026, 6, 30),
+        ),
+        _incident(
+            w.commune,
+            c[6],
+            sex="female",
+            age="0_3",
+            kind="drowning",
+            outcome="died",
+            on=dt.date(2026, 7, 1),
+        ),  # next period
+        _incident(
+            w.other_commune,
+            c[15],
+            sex="male",
+            age="6_11",
+            kind="burn",
+            outcome="injured",
+            on=dt.date(2026, 1, 1),
+        ),
+    ]
+    return made, incidents
+
+
+def _area_rows(items, area, level_field):
+    return [i for i in items if getattr(i, level_field) == area.pk]
+
+
+def test_case_indicators_equal_independent_counts(kids: Kids, cases) -> None:
+    from treem.cases.models import CaseForm
+
+    w = kids.world
+    made, incidents = cases
+    computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    end = dt.datetime(2026, 7, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    in_period = [k for k in made if start <= k.received_at < end]
+    assert len(in_period) == 6
+
+    def values(k) -> dict[str, str]:
+        return {
+            "sex": k.child_sex or "unknown",
+            "age_group": k.child_age_group or "unknown",
+            "setting": k.setting or "unknown",
+        }
+
+    def victim(k) -> int:
+        return k.child_id if k.child_id else -k.pk
+
+    forms = list(CaseForm.objects.filter(case__in=in_period).select_related("case"))
+    for area, field in (
+        (w.commune, "area_id"),
+        (w.other_commune, "area_id"),
+        (w.legacy_commune, "area_id"),
+        (w.village, "village_id"),
+        (w.village2, "village_id"),
+        (w.other_village, "village_id"),
+    ):
+        mine = _area_rows(in_period, area, field)
+        my_forms = [f for f in forms if getattr(f.case, field) == area.pk]
+        village = field == "village_id"
+        for slug, unit, dims in (
+            ("abused_children", victim, ("sex", "age_group", "setting")),
+            ("abuse_cases", lambda k: k.pk, ("setting",)),
+        ):
+            exp = _expected([(unit(k), values(k)) for k in mine], dims)
+            exp.update(
+                _expected(
+                    [(unit(f.case), {"abuse_form": f.form}) for f in my_forms], ("abuse_form",)
+                )
+            )
+            exp.pop("", None)
+            exp[""] = Decimal(len({unit(k) for k in mine}))
+            if village:
+                exp = {k: v for k, v in exp.items() if ";" not in k}
+            assert nonzero(stored(slug, area.key)) == nonzero(exp), (slug, area.key)
+    nh = stored("abused_children", w.commune.key)
+    assert nh[""] == 3  # child 0 (two cases), the unlinked case, child 2
+    assert nh["abuse_form=violence"] == 1 and nh["setting=family"] == 1
+    assert stored("abuse_cases", w.commune.key)[""] == 4
+    for slug, outcome in (("injured_children", "injured"), ("injury_deaths", "died")):
+        happened = [
+            i for i in incidents if i.outcome == outcome and P.start <= i.occurred_on <= END
+        ]
+        for area, field in (
+            (w.commune, "area_id"),
+            (w.other_commune, "area_id"),
+            (w.village, "village_id"),
+        ):
+            rows = [
+                (
+                    i.child_id,
+                    {"sex": i.child_sex, "age_group": i.child_age_group, "injury_cause": i.kind},
+                )
+                for i in _area_rows(happened, area, field)
+            ]
+            exp = _expected(rows, ("sex", "age_group", "injury_cause"))
+            if field == "village_id":
+                exp = {k: v for k, v in exp.items() if ";" not in k}
+            assert nonzero(stored(slug, area.key)) == nonzero(exp), (slug, area.key)
+    injured = stored("injured_children", w.commune.key)
+    assert injured[""] == 2  # the child injured twice counts once
+    assert injured["injury_cause=drowning"] == 1 and injured["injury_cause=fall"] == 1
+    assert stored("injury_deaths", w.commune.key)[""] == 1
+    assert stored("injury_deaths", w.other_commune.key)[""] == 0  # zero is a row
+
+
+def test_province_totals_equal_the_sum_of_communes_for_every_key(kids: Kids, cases) -> None:
+    w = kids.world
+    computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    inds = list(Indicator.objects.filter(formula="computed"))
+    province = rolled_up(w.province, ["2026H1"], inds)
+    parts = [rolled_up(a, ["2026H1"], inds) for a in (w.commune, w.other_commune)]
+    assert province
+    for key, cell in province.items():
+        assert cell.value == sum((p[key].value for p in parts if key in p), Decimal(0)), key
+    # and a commune's total equals the sum over its villages plus the children with no village
+    village_sum = sum(
+        stored("child_population", v.key).get("", Decimal(0)) for v in (w.village, w.village2)
+    )
+    no_village = sum(
+        1
+        for c in Child.objects.filter(commune=w.commune)
+        if counted(c) and c.area_id == w.commune.pk
+    )
+    assert stored("child_population", w.commune.key)[""] == village_sum + no_village
+
+
+def test_locked_commune_keeps_its_values_on_recompute(kids: Kids, cases) -> None:
+    from treem.reports.models import Report, ReportStatus
+
+    w = kids.world
+    computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    before = stored("abused_children", w.commune.key)
+    village_before = stored("child_population", w.village.key)
+    services_report = Report.objects.create(
+        area=w.commune,
+        province_code=w.commune.province_code,
+        period="2026H1",
+        status=ReportStatus.APPROVED,
+        due_date=dt.date(2026, 5, 15),
+    )
+    assert services_report.is_locked
+    Child.objects.filter(pk=kids.children[0].pk).update(
+        status="moved", status_date=dt.date(2026, 1, 2)
+    )
+    from treem.cases.models import Case
+
+    Case.objects.filter(area=w.commune).update(received_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    run = computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    assert w.commune.path in run.skipped_locked
+    assert stored("abused_children", w.commune.key) == before
+    assert stored("child_population", w.village.key) == village_before
+    # the other commune was recomputed
+    assert stored("abused_children", w.other_commune.key)[""] == 1

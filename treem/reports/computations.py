@@ -1,15 +1,15 @@
-"""Named computations: set-based GROUP BY queries that fill computed indicators.
+"""Named computations: the rows an indicator counts, as querysets the engine aggregates in SQL.
 
-Each computation returns one or more *grouped queries*: querysets already reduced by
-`values(...).annotate(n=Count(...))` to one row per (commune, residence area, category
-...). The engine (`treem.reports.services.computation_step`) derives every
-disaggregation key (the total, each dimension, sex × age group) by summing those
-aggregated rows, and writes them per commune and per village. There is no loop over
-children in Python; the database does the counting.
+Each computation returns one or more *facts*: querysets annotated with `c` (the commune
+the row is recorded under), `r` (its village, NULL when unknown) and one `d_<dimension>`
+column per disaggregation, not yet reduced. `treem.reports.engine` wraps their SQL in one
+`INSERT … SELECT … GROUP BY` per indicator (GROUPING SETS on PostgreSQL), so counting and
+writing happen in the database; no row of the registry or of the cases passes through
+Python.
 
 A dimension whose values a child can hold several of at once (special-circumstance
-group, form of abuse, setting, cause) gets its own grouped query counting distinct
-children, so the total is never a sum of overlapping groups.
+group, form of abuse, cause) gets its own fact counting distinct children (`distinct`),
+so the total is never a sum of overlapping groups.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from django.apps import apps
 from django.db.models import (
     Case,
     CharField,
-    Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -43,23 +43,25 @@ ADULT_AGE = 16
 
 
 @dataclass
-class Grouped:
-    """An aggregated queryset. Row keys: `commune`, `residence`, each of `dims`, and `n`.
+class Fact:
+    """Rows to count. Annotated columns: `c`, `r`, `d_<dim>` for each of `dims`.
 
-    `dims` are the dimensions this query carries; `only` restricts which disaggregation
-    keys it may produce (a query grouping by a multi-valued dimension only feeds keys
-    that contain that dimension).
+    `only`: a dimension every key produced here must contain (a fact over a multi-valued
+    dimension feeds only the keys of that dimension). `distinct`: an annotated column
+    counted distinct (a child with two circumstances of a group counts once); None when
+    each row is one unit, which lets the database pre-aggregate before the grouping sets.
     """
 
     qs: QuerySet[Any]
     dims: tuple[str, ...]
-    only: str | None = None  # a dimension every key produced here must contain
+    only: str | None = None
+    distinct: str | None = None
 
 
 @dataclass
 class Computation:
     name: str
-    build: Callable[[Period, list[str]], list[Grouped]]
+    build: Callable[[Period, list[str]], list[Fact]]
     # Categories written as zero for every commune in scope (zero is a row, not missing).
     zero_fill: dict[str, list[str]] = field(default_factory=dict)
 
@@ -121,17 +123,10 @@ def _children(period: Period, paths: list[str]) -> QuerySet[Any]:
     return Child.objects.filter(in_paths(paths, "commune"), counted_children_q(period))
 
 
-def _grouped_children(
-    qs: QuerySet[Any], period: Period, extra: dict[str, Any] | None = None
-) -> QuerySet[Any]:
+def _child_fact(qs: QuerySet[Any], period: Period, extra: dict[str, Any] | None = None) -> Any:
     dims: dict[str, Any] = {"d_sex": sex_expr(), "d_age_group": age_group_expr(period.end)}
     dims.update(extra or {})
-    return (
-        qs.annotate(c=F("commune_id"), r=F("area_id"), **dims)
-        .values("c", "r", *dims.keys())
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    return qs.annotate(c=F("commune_id"), r=NullIf(F("area_id"), F("commune_id")), **dims)
 
 
 def _overlaps(period: Period, start: str, end: str, prefix: str = "") -> Q:
@@ -157,7 +152,7 @@ def _supported_q(period: Period) -> Q:
     )
 
 
-def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> QuerySet[Any]:
+def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> Fact:
     """Distinct children per circumstance group, from the circumstance rows."""
     qs = _circumstances(kind, period).filter(
         in_paths(paths, "child__commune"), counted_children_q(period, "child__")
@@ -167,85 +162,67 @@ def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> Q
         qs = qs.filter(
             Exists(Support.objects.filter(_supported_q(period), child_id=OuterRef("child_id")))
         )
-    return (
-        qs.annotate(
-            c=F("child__commune_id"),
-            r=F("child__area_id"),
-            d_circumstance_group=F("group"),
-            d_sex=sex_expr("child__"),
-            d_age_group=age_group_expr(period.end, "child__"),
-        )
-        .values("c", "r", "d_circumstance_group", "d_sex", "d_age_group")
-        .annotate(n=Count("child_id", distinct=True))
-        .order_by()
+    qs = qs.annotate(
+        c=F("child__commune_id"),
+        r=NullIf(F("child__area_id"), F("child__commune_id")),
+        k=F("child_id"),
+        d_circumstance_group=F("group"),
+        d_sex=sex_expr("child__"),
+        d_age_group=age_group_expr(period.end, "child__"),
+    )
+    return Fact(
+        qs, ("circumstance_group", "sex", "age_group"), only="circumstance_group", distinct="k"
     )
 
 
 # -- registry computations ---------------------------------------------------------------
 
 
-def child_population(period: Period, paths: list[str]) -> list[Grouped]:
-    qs = _grouped_children(
-        _children(period, paths),
-        period,
-        {"d_ethnicity": Coalesce("ethnicity__code", Value(UNKNOWN), output_field=CharField())},
-    )
-    return [Grouped(qs, ("sex", "age_group", "ethnicity"))]
+def child_population(period: Period, paths: list[str]) -> list[Fact]:
+    ethnicity = Coalesce("ethnicity__code", Value(UNKNOWN), output_field=CharField())
+    qs = _child_fact(_children(period, paths), period, {"d_ethnicity": ethnicity})
+    return [Fact(qs, ("sex", "age_group", "ethnicity"))]
 
 
-def _special(period: Period, paths: list[str], *, supported: bool) -> list[Grouped]:
+def _special(period: Period, paths: list[str], *, supported: bool) -> list[Fact]:
     circ = _circumstances("special", period)
     cond: Any = Exists(circ.filter(child_id=OuterRef("pk")))
     if supported:
         Support = _model("registry.Support")
-        circ_ids = circ.filter(child_id=OuterRef("pk"))
         supp = Support.objects.filter(_supported_q(period), child_id=OuterRef("pk"))
-        cond = Exists(circ_ids) & Exists(supp)
-    totals = _grouped_children(_children(period, paths).filter(cond), period)
-    groups = _by_group(period, paths, "special", supported)
-    return [
-        Grouped(totals, ("sex", "age_group")),
-        Grouped(groups, ("circumstance_group", "sex", "age_group"), only="circumstance_group"),
-    ]
+        cond = cond & Exists(supp)
+    totals = _child_fact(_children(period, paths).filter(cond), period)
+    return [Fact(totals, ("sex", "age_group")), _by_group(period, paths, "special", supported)]
 
 
-def special_circumstances(period: Period, paths: list[str]) -> list[Grouped]:
+def special_circumstances(period: Period, paths: list[str]) -> list[Fact]:
     return _special(period, paths, supported=False)
 
 
-def special_circumstances_supported(period: Period, paths: list[str]) -> list[Grouped]:
+def special_circumstances_supported(period: Period, paths: list[str]) -> list[Fact]:
     return _special(period, paths, supported=True)
 
 
-def at_risk(period: Period, paths: list[str]) -> list[Grouped]:
+def at_risk(period: Period, paths: list[str]) -> list[Fact]:
     circ = _circumstances("at_risk", period)
-    qs = _grouped_children(
+    qs = _child_fact(
         _children(period, paths).filter(Exists(circ.filter(child_id=OuterRef("pk")))), period
     )
-    return [Grouped(qs, ("sex", "age_group"))]
+    return [Fact(qs, ("sex", "age_group"))]
 
 
-def id_number_problems(period: Period, paths: list[str]) -> list[Grouped]:
+def id_number_problems(period: Period, paths: list[str]) -> list[Fact]:
     """Children with no ID number, or one failing the Thông tư 07/2016 checks."""
+    missing = Q(id_number__isnull=True) | Q(id_number="")
+    qs = _children(period, paths).filter(missing | Q(id_number_valid=False))
     problem = Case(
-        When(Q(id_number__isnull=True) | Q(id_number=""), then=Value("missing")),
-        When(id_number_valid=False, then=Value("invalid")),
-        default=Value(""),
+        When(missing, then=Value("missing")),
+        default=Value("invalid"),
         output_field=CharField(),
     )
-    qs = _children(period, paths).annotate(d_id_problem=problem).exclude(d_id_problem="")
-    grouped = (
-        qs.annotate(
-            c=F("commune_id"),
-            r=F("area_id"),
-            d_sex=sex_expr(),
-            d_age_group=age_group_expr(period.end),
-        )
-        .values("c", "r", "d_sex", "d_age_group", "d_id_problem")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return [Grouped(grouped, ("sex", "age_group", "id_problem"))]
+    return [
+        Fact(_child_fact(qs, period, {"d_id_problem": problem}), ("sex", "age_group", "id_problem"))
+    ]
 
 
 # -- cases computations (treem.cases: Case, CaseForm, Incident) ---------------------------
@@ -266,86 +243,72 @@ def _cases(period: Period, paths: list[str]) -> QuerySet[Any]:
     return Case.objects.filter(in_paths(paths, "area"), received_at__gte=start, received_at__lt=end)
 
 
-def _children_n(prefix: str = "") -> Any:
-    """Distinct registry children, plus one per case not yet linked to a record."""
-    return Count(f"{prefix}child_id", distinct=True) + Count(
-        f"{prefix}id" if prefix else "id", filter=Q(**{f"{prefix}child__isnull": True})
+def _victim(case_prefix: str = "") -> Case:
+    """Who a case counts as: its registry child, or the case itself while not yet linked."""
+    p = case_prefix
+    return Case(
+        When(**{f"{p}child_id__isnull": True}, then=-F(f"{p}id" if p else "id")),
+        default=F(f"{p}child_id"),
+        output_field=IntegerField(),
     )
 
 
-def _case_groups(period: Period, paths: list[str], *, children: bool) -> list[Grouped]:
+def _case_facts(period: Period, paths: list[str], *, children: bool) -> list[Fact]:
     base = _cases(period, paths).annotate(
         c=F("area_id"),
-        r=Coalesce("village_id", "area_id"),
+        r=F("village_id"),
+        k=_victim() if children else F("id"),
         d_sex=_dim("child_sex"),
         d_age_group=_dim("child_age_group"),
         d_setting=_dim("setting"),
     )
-    n = _children_n() if children else Count("id")
-    totals = base.values("c", "r", "d_sex", "d_age_group").annotate(n=n).order_by()
-    settings_ = base.values("c", "r", "d_setting").annotate(n=n).order_by()
     CaseForm = _model("cases.CaseForm")
-    forms = (
-        CaseForm.objects.filter(case__in=_cases(period, paths).values("pk"))
-        .annotate(
-            c=F("case__area_id"),
-            r=Coalesce("case__village_id", "case__area_id"),
-            d_abuse_form=F("form"),
-        )
-        .values("c", "r", "d_abuse_form")
-        .annotate(
-            n=(
-                Count("case__child_id", distinct=True)
-                + Count("case_id", filter=Q(case__child__isnull=True), distinct=True)
-            )
-            if children
-            else Count("case_id", distinct=True)
-        )
-        .order_by()
+    forms = CaseForm.objects.filter(case__in=_cases(period, paths).values("pk")).annotate(
+        c=F("case__area_id"),
+        r=F("case__village_id"),
+        k=_victim("case__") if children else F("case_id"),
+        d_abuse_form=F("form"),
     )
+    # A child's cases can differ in setting: the total and the setting rows count distinct
+    # victims; a case has one setting, so for cases the rows are the units.
+    distinct = "k" if children else None
     return [
-        Grouped(totals, ("sex", "age_group")),
-        Grouped(settings_, ("setting",), only="setting"),
-        Grouped(forms, ("abuse_form",), only="abuse_form"),
+        Fact(base, ("sex", "age_group", "setting"), distinct=distinct),
+        Fact(forms, ("abuse_form",), only="abuse_form", distinct="k"),
     ]
 
 
-def abused_children(period: Period, paths: list[str]) -> list[Grouped]:
-    return _case_groups(period, paths, children=True)
+def abused_children(period: Period, paths: list[str]) -> list[Fact]:
+    return _case_facts(period, paths, children=True)
 
 
-def abuse_cases(period: Period, paths: list[str]) -> list[Grouped]:
-    return _case_groups(period, paths, children=False)
+def abuse_cases(period: Period, paths: list[str]) -> list[Fact]:
+    return _case_facts(period, paths, children=False)
 
 
-def _incidents(period: Period, paths: list[str], outcome: str) -> list[Grouped]:
+def _incidents(period: Period, paths: list[str], outcome: str) -> list[Fact]:
     Incident = _model("cases.Incident")
-    base = Incident.objects.filter(
+    qs = Incident.objects.filter(
         in_paths(paths, "area"),
         occurred_on__gte=period.start,
         occurred_on__lte=period.end,
         outcome=outcome,
     ).annotate(
         c=F("area_id"),
-        r=Coalesce("village_id", "area_id"),
+        r=F("village_id"),
+        k=F("child_id"),
         d_sex=_dim("child_sex"),
         d_age_group=_dim("child_age_group"),
         d_injury_cause=F("kind"),
     )
-    n = Count("child_id", distinct=True)
-    totals = base.values("c", "r", "d_sex", "d_age_group").annotate(n=n).order_by()
-    causes = base.values("c", "r", "d_injury_cause").annotate(n=n).order_by()
-    return [
-        Grouped(totals, ("sex", "age_group")),
-        Grouped(causes, ("injury_cause",), only="injury_cause"),
-    ]
+    return [Fact(qs, ("sex", "age_group", "injury_cause"), distinct="k")]
 
 
-def injured_children(period: Period, paths: list[str]) -> list[Grouped]:
+def injured_children(period: Period, paths: list[str]) -> list[Fact]:
     return _incidents(period, paths, "injured")
 
 
-def injury_deaths(period: Period, paths: list[str]) -> list[Grouped]:
+def injury_deaths(period: Period, paths: list[str]) -> list[Fact]:
     return _incidents(period, paths, "died")
 
 

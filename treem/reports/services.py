@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from treem.core.audit import audit, diff, snapshot
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean
 from treem.reports.computations import COMPUTATIONS
+from treem.reports.engine import delete_computed, insert_computed
 from treem.reports.models import (
     ComputationRun,
     DataValue,
@@ -39,9 +38,6 @@ from treem.reports.models import (
 from treem.reports.periods import Period, due_date, parse_period
 from treem.reports.scope import data_paths
 
-# The pair of dimensions also stored crossed (TT13 tables: sex × age group).
-CROSSED = ("age_group", "sex")
-
 
 def _require(actor: Any, area: Area, *caps: str) -> None:
     if not any(has_capability(actor, c, area) for c in caps):
@@ -51,17 +47,6 @@ def _require(actor: Any, area: Area, *caps: str) -> None:
 def disaggregation_key(parts: dict[str, str]) -> str:
     """Canonical key: dimension=value pairs sorted by dimension, ";"-joined; "" = total."""
     return ";".join(f"{k}={parts[k]}" for k in sorted(parts))
-
-
-def key_combos(dims: Iterable[str], only: str | None = None) -> list[tuple[str, ...]]:
-    """The disaggregations stored for an indicator: total, each dimension, sex × age group."""
-    dims = sorted(set(dims))
-    combos: list[tuple[str, ...]] = [()] + [(d,) for d in dims]
-    if all(c in dims for c in CROSSED):
-        combos.append(CROSSED)
-    if only is not None:
-        combos = [c for c in combos if only in c]
-    return combos
 
 
 # -- indicators --------------------------------------------------------------------------
@@ -250,93 +235,16 @@ def compute_indicator(
 ) -> int:
     """Replace the computed values of one indicator for `area`'s subtree (and predecessors).
 
-    One or two GROUP BY queries per indicator; the disaggregations are sums over their
-    aggregated rows; rows go in with one bulk insert. Returns the number of rows written.
+    Set-based: one DELETE of the previous computed rows, one INSERT … SELECT … GROUP BY
+    that counts and writes every stored disaggregation, one INSERT of the zero rows
+    (`treem.reports.engine`), in one transaction. Areas whose report is approved
+    (`skip_paths`) keep their values. Returns the number of rows written.
     """
-    comp = COMPUTATIONS[indicator.computation]
     paths = data_paths(area)
     skip = skip_paths or []
-    dims = set(indicator.disaggregations)
-    at_commune: dict[tuple[int, str], int] = defaultdict(int)
-    at_village: dict[tuple[int, str], int] = defaultdict(int)
-    for grouped in comp.build(period, paths):
-        combos = key_combos(dims & set(grouped.dims), grouped.only)
-        for row in grouped.qs:
-            c, r, n = row["c"], row["r"], row["n"]
-            for combo in combos:
-                key = disaggregation_key({d: row[f"d_{d}"] for d in combo})
-                at_commune[(c, key)] += n
-                if r != c:
-                    at_village[(r, key)] += n
-    # Zero is a row: every current commune in scope gets its zeros.
-    communes = Area.objects.filter(
-        reduce(lambda a, b: a | b, (Q(path__startswith=p) for p in paths)),
-        level=AreaLevel.COMMUNE,
-        valid_to__isnull=True,
-    )
-    commune_ids = list(communes.values_list("pk", flat=True))
-    zero_keys = [""] + [
-        disaggregation_key({d: v})
-        for d, values in comp.zero_fill.items()
-        if d in dims
-        for v in values
-    ]
-    for cid in commune_ids:
-        for key in zero_keys:
-            at_commune.setdefault((cid, key), 0)
-    area_ids = {a for a, _k in at_commune} | {a for a, _k in at_village}
-    areas = {
-        a["pk"]: a
-        for a in Area.objects.filter(pk__in=area_ids).values("pk", "path", "level", "province_code")
-    }
-    now = timezone.now()
-    rows = []
-    for acc in (at_commune, at_village):
-        for (aid, key), n in acc.items():
-            info = areas[aid]
-            if any(info["path"].startswith(s) for s in skip):
-                continue
-            rows.append(
-                DataValue(
-                    indicator=indicator,
-                    period=period.code,
-                    area_id=aid,
-                    area_path=info["path"],
-                    area_level=info["level"],
-                    province_code=info["province_code"],
-                    disaggregation=key,
-                    value=Decimal(n),
-                    source=ValueSource.COMPUTED,
-                    updated_at=now,
-                )
-            )
     with transaction.atomic():
-        stale = DataValue.objects.filter(
-            reduce(lambda a, b: a | b, (Q(area_path__startswith=p) for p in paths)),
-            indicator=indicator,
-            period=period.code,
-            source=ValueSource.COMPUTED,
-        )
-        for s in skip:
-            stale = stale.exclude(area_path__startswith=s)
-        stale._raw_delete(stale.db)  # aggregates only: no signals, no cascades to collect
-        _insert(rows)
-    return len(rows)
-
-
-def _insert(rows: list[DataValue]) -> None:
-    """Bulk insert: COPY on PostgreSQL (tens of thousands of rows per indicator), else ORM."""
-    if connection.vendor != "postgresql" or not rows:
-        DataValue.objects.bulk_create(rows, batch_size=2000)
-        return
-    fields = [f for f in DataValue._meta.concrete_fields if not f.primary_key]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with (
-        connection.cursor() as c,
-        c.cursor.copy(f"COPY {DataValue._meta.db_table} ({cols}) FROM STDIN") as cp,
-    ):
-        for r in rows:
-            cp.write_row([getattr(r, f.attname) for f in fields])
+        delete_computed(indicator, period, paths, skip)
+        return insert_computed(indicator, period, paths, skip)
 
 
 @transaction.atomic
