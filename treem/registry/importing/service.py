@@ -281,6 +281,27 @@ class _RowParser:
         self.today = today
         self.fields = header.fields
         self.col = {key: index for index, key in header.fields.items()}
+        # Values repeat down a column (sexes, villages, dates, years): parse each distinct
+        # (column, value) once. A cached failure is re-raised with the same message.
+        self.cache: dict[tuple[str, Any], Any] = {}
+
+    def cached(self, key: str, value: Any, fn: Callable[[Any], Any]) -> Any:
+        try:
+            hit = self.cache[(key, value)]
+        except KeyError:
+            try:
+                hit = fn(value)
+            except CellError as exc:
+                hit = exc
+            self.cache[(key, value)] = hit
+        except TypeError:  # an unhashable cell value
+            return fn(value)
+        if isinstance(hit, CellError):
+            raise CellError(hit.message)
+        return hit
+
+    def _date(self, value: Any) -> tuple[dt.date, str]:
+        return parse_date(value, today=self.today)
 
     def parse(self, row_number: int, cells: list[Any], problems: list[Problem]) -> ParsedRow:
         parsed = ParsedRow(row=row_number, cells=cells)
@@ -309,7 +330,7 @@ class _RowParser:
             if is_blank(value):
                 return None
             try:
-                return fn(value)
+                return self.cached(key, value, fn)
             except CellError as exc:
                 err(key, value, exc.message)
                 return None
@@ -337,13 +358,13 @@ class _RowParser:
             if is_mark(value) or has_birth_column:
                 continue
             try:
-                birth = parse_date(value, today=self.today)
+                birth = self.cached("date", value, self._date)
                 birth_key = mark_key
             except CellError as exc:
                 err(mark_key, value, exc.message)
         if has_birth_column:
             try:
-                birth = parse_date(raw["birth_date"], today=self.today)
+                birth = self.cached("date", raw["birth_date"], self._date)
             except CellError as exc:
                 err("birth_date", raw["birth_date"], exc.message)
         if sex is None and "sex" not in error_keys:
