@@ -178,6 +178,9 @@ def ensure_data(total: int) -> tuple[object, object, object]:
     have = Child.objects.filter(province_code=province.province_code).count()
     if have >= total:
         print(f"reusing {have:,} children")
+        with connection.cursor() as cursor:
+            for table in ("core_area", "registry_child", "registry_caregiver"):
+                cursor.execute(f"ANALYZE {table}")
         return tinh, xa, commune
     villages = list(
         Area.objects.filter(path__startswith=province.path, level=AreaLevel.VILLAGE).values_list(
@@ -266,8 +269,8 @@ def ensure_data(total: int) -> tuple[object, object, object]:
                     )
                 )
         print(f"COPY {todo:,} caregivers in {time.perf_counter() - t:.1f} s")
-        cursor.execute("ANALYZE registry_child")
-        cursor.execute("ANALYZE registry_caregiver")
+        for table in ("core_area", "registry_child", "registry_caregiver"):
+            cursor.execute(f"ANALYZE {table}")
     return tinh, xa, commune
 
 
