@@ -382,13 +382,13 @@ def _quality_conditions() -> dict[str, Any]:
 
 
 QUALITY_LABELS = {
-    "no_id": "Chưa có số định danh",
-    "bad_id": "Số định danh sai cấu trúc hoặc không khớp",
-    "no_name": "Thiếu họ tên",
-    "no_birth_date": "Thiếu ngày sinh",
-    "no_sex": "Thiếu giới tính",
-    "no_ethnicity": "Thiếu dân tộc",
-    "no_caregiver": "Thiếu thông tin cha, mẹ, người chăm sóc",
+    "no_id": _("Chưa có số định danh"),
+    "bad_id": _("Số định danh sai cấu trúc hoặc không khớp"),
+    "no_name": _("Thiếu họ tên"),
+    "no_birth_date": _("Thiếu ngày sinh"),
+    "no_sex": _("Thiếu giới tính"),
+    "no_ethnicity": _("Thiếu dân tộc"),
+    "no_caregiver": _("Thiếu thông tin cha, mẹ, người chăm sóc"),
 }
 
 

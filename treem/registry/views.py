@@ -490,7 +490,7 @@ def data_quality(request: HttpRequest) -> HttpResponse:
             village=int(v) if (v := request.GET.get("village", "")).isdigit() else None,
         )
         listing = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {k: _(v) for k, v in selectors.QUALITY_LABELS.items()}
+    labels = dict(selectors.QUALITY_LABELS)
     return render(
         request,
         "registry/data_quality.html",
