@@ -135,3 +135,17 @@ def test_template_has_vietnamese_headers_and_imports_cleanly(world: World, clien
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     header = find_header(rows)
     assert header is not None and not header.ignored
+
+
+def test_uploads_older_than_a_day_are_removed(world: World, client_for: Any, settings: Any) -> None:
+    import os
+    import time
+
+    client = client_for(world.officer)
+    first = client.post("/tre-em/nhap-excel/", {"file": upload(GOOD), "mode": "all_or_nothing"})
+    old_dir = settings.TREEM_IMPORT_DIR / first.url.rstrip("/").rsplit("/", 1)[-1]
+    old = time.time() - 2 * 86400
+    os.utime(old_dir, (old, old))
+    client.post("/tre-em/nhap-excel/", {"file": upload(GOOD), "mode": "all_or_nothing"})
+    assert not old_dir.exists()
+    assert client.get(first.url).status_code == 404

@@ -43,6 +43,22 @@ def _jobs_dir() -> Path:
     return base
 
 
+JOB_TTL = dt.timedelta(days=1)
+
+
+def _purge_old_jobs() -> None:
+    """Uploads hold children's personal data: keep them a day, no longer."""
+    import shutil
+
+    cutoff = dt.datetime.now().timestamp() - JOB_TTL.total_seconds()
+    for path in _jobs_dir().iterdir():
+        try:
+            if path.is_dir() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def _sync_limit() -> int:
     return int(getattr(settings, "TREEM_IMPORT_SYNC_BYTES", 300_000))
 
@@ -183,6 +199,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         elif mode not in MODES:
             error = _("Chế độ nhập không hợp lệ.")
         else:
+            _purge_old_jobs()
             job = Job(uuid.uuid4().hex)
             job.dir.mkdir(parents=True)
             with job.upload.open("wb") as out:
