@@ -341,7 +341,7 @@ def quality_export(request: HttpRequest) -> HttpResponse:
                 user=request.user, problem=key, area=area, village=village
             )
             for child in qs.iterator(chunk_size=2000):
-                yield key, _(labels[key]), child
+                yield key, str(labels[key]), child
 
     title = _("DANH SÁCH TRẺ EM CẦN RÀ SOÁT – %(area)s") % {"area": area.full_name.upper()}
     data = exporting.quality_workbook(rows(), title=title)
