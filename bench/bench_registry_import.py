@@ -250,6 +250,14 @@ def main() -> int:
     read_s = min(reads)
     print(f"bare calamine read: {n} rows in {read_s:.2f} s = {args.rows / read_s:,.0f} rows/s")
 
+    truncate()
+    t = time.perf_counter()
+    dry = children_import(actor=user, commune=commune, file=path, dry_run=True)
+    dry_s = time.perf_counter() - t
+    print(
+        f"dry run (read + validate + duplicate checks, nothing written): {dry_s:.2f} s "
+        f"= {dry.rows / dry_s:,.0f} rows/s"
+    )
     best = None
     for i in range(args.repeat):
         truncate()
