@@ -105,6 +105,7 @@ def test_village_book_has_one_sheet_per_village_in_the_usual_layout(
     world: World, children: dict[str, Any], client_for: Any, django_assert_max_num_queries: Any
 ) -> None:
     client = client_for(world.officer)
+    assert 'href="/tre-em/so-theo-doi/"' in client.get("/tre-em/").content.decode()
     with django_assert_max_num_queries(20):
         res = client.get("/tre-em/so-theo-doi/")
     assert res.status_code == 200
