@@ -184,7 +184,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
         return tinh, xa, commune
     villages = list(
         Area.objects.filter(path__startswith=province.path, level=AreaLevel.VILLAGE).values_list(
-            "pk", "parent_id"
+            "pk", "parent_id", "path"
         )
     )
     kinh = Ethnicity.objects.get(code="01").pk
@@ -202,7 +202,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
         ids = [r[0] for r in cursor.fetchall()]
         raw = cursor.cursor
         cols = (
-            "id, area_id, commune_id, province_code, full_name, name_folded, name_tokens, "
+            "id, area_id, area_path, commune_id, province_code, full_name, name_folded, name_tokens, "
             "name_sort, birth_date, birth_date_precision, sex, ethnicity_id, id_number, "
             "id_number_valid, birth_registration_place, address, household_head, poverty, "
             "health_insurance_number, schooling, disability_type, disability_level, notes, "
@@ -210,7 +210,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
         )
         with raw.copy(f"COPY registry_child ({cols}) FROM STDIN") as copy:
             for n, pk in enumerate(ids):
-                village, commune_id = villages[n % len(villages)]
+                village, commune_id, village_path = villages[n % len(villages)]
                 name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
                 d = derived_name_columns(name)
                 born = today - dt.timedelta(days=rng.randint(10, 15 * 365))
@@ -220,6 +220,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
                     (
                         pk,
                         village,
+                        village_path,
                         commune_id,
                         "98",
                         name,

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, cast
+from functools import reduce
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from treem.core.access import Cap, get_scoped_or_404, has_capability, scoped
+from treem.core.access import Cap, get_scoped_or_404, has_capability, scope_paths, scoped
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.core.text import fold
 from treem.registry.models import (
@@ -44,8 +46,23 @@ class ChildFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def child_scope_q(user: Any, capability: str = Cap.REGISTRY_VIEW, prefix: str = "") -> Q:
+    """The children `user` may see with `capability`, by the stored `area_path` (a prefix
+    LIKE answered by the (area_path, name_sort) index; no join with core_area)."""
+    paths = scope_paths(user, capability)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    kept: list[str] = []
+    for p in sorted(paths):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return reduce(operator.or_, (Q(**{f"{prefix}area_path__startswith": p}) for p in kept))
+
+
 def children_in_scope(*, user: Any, capability: str = Cap.REGISTRY_VIEW) -> ChildQuerySet:
-    return cast(ChildQuerySet, scoped(Child.objects.all(), user, capability))
+    return Child.objects.filter(child_scope_q(user, capability))
 
 
 def _ongoing(prefix: str = "") -> Q:
@@ -55,25 +72,35 @@ def _ongoing(prefix: str = "") -> Q:
     )
 
 
-def name_search_q(q: str) -> Q | None:
+def name_search_q(q: str, *, user: Any = None) -> Q | None:
     """The name/ID/caregiver condition for a search string (None when blank).
 
-    Every folded word must occur in the folded name (any order) — PostgreSQL answers
-    these LIKEs from the GIN trigram indexes, SQLite scans the folded columns.
+    Every folded word must start a word of the folded name (any order). The child-name
+    match and the caregiver-name match are two id sets, each answered by its own index
+    (GIN trigram on PostgreSQL), combined with UNION: an OR across the two tables would
+    stop PostgreSQL from using either index. Given a `user`, both sets keep to their scope.
+    An ID number of 12 digits is an exact match on the unique index.
     """
     raw = (q or "").strip()
     if not raw:
         return None
     if _DIGITS.match(raw):
         digits = re.sub(r"\D", "", raw)
+        if len(digits) == 12:
+            return Q(id_number=digits) | Q(health_insurance_number__icontains=raw)
         return Q(id_number__startswith=digits) | Q(health_insurance_number__icontains=raw)
     words = fold(raw).split()
     if not words:
         return None
-    name_q = words_q(words)
-    caregiver_q = words_q(words)
-    caregivers = Caregiver.objects.filter(caregiver_q, removed_at__isnull=True).values("child_id")
-    return name_q | Q(pk__in=caregivers)
+    scope = child_scope_q(user) if user is not None else Q()
+    cg_scope = child_scope_q(user, prefix="child__") if user is not None else Q()
+    by_name = Child.objects.filter(scope, words_q(words)).order_by().values("pk")
+    by_caregiver = (
+        Caregiver.objects.filter(cg_scope, words_q(words), removed_at__isnull=True)
+        .order_by()
+        .values("child_id")
+    )
+    return Q(pk__in=by_name.union(by_caregiver))
 
 
 def words_q(words: list[str], column: str = "name_folded") -> Q:
@@ -119,7 +146,7 @@ def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Ch
         area = Area.objects.filter(key=f.village).first()
         if area is None:
             return qs.none()
-        qs = qs.filter(area__path__startswith=area.path)
+        qs = qs.filter(area_path__startswith=area.path)
     if f.sex in ("male", "female"):
         qs = qs.filter(sex=f.sex)
     if f.age_group in AGE_GROUP_BOUNDS:
@@ -135,7 +162,7 @@ def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Ch
         qs = qs.filter(schooling=f.schooling)
     if f.poverty:
         qs = qs.filter(poverty=f.poverty)
-    cond = name_search_q(f.q)
+    cond = name_search_q(f.q, user=user)
     if cond is not None:
         qs = search_rank_order(qs.filter(cond), f.q)
     else:
@@ -307,7 +334,7 @@ def probable_duplicates(
         .exclude(name_folded="")
     )
     if area is not None:
-        qs = qs.filter(area__path__startswith=area.path)
+        qs = qs.filter(area_path__startswith=area.path)
     keys = (
         qs.values("commune_id", "name_folded", "birth_date")
         .annotate(n=Count("id"))
@@ -396,7 +423,7 @@ def data_quality_summary(*, user: Any, area: Area | None = None) -> dict[str, An
     """Counts of each problem per village (one GROUP BY), over the active children."""
     qs = children_in_scope(user=user).active()
     if area is not None:
-        qs = qs.filter(area__path__startswith=area.path)
+        qs = qs.filter(area_path__startswith=area.path)
     conds = _quality_conditions()
     aggregates = {key: Count("id", filter=cond) for key, cond in conds.items()}
     rows = list(
@@ -416,7 +443,7 @@ def data_quality_list(
         raise Http404
     qs = children_in_scope(user=user).active()
     if area is not None:
-        qs = qs.filter(area__path__startswith=area.path)
+        qs = qs.filter(area_path__startswith=area.path)
     if village:
         qs = qs.filter(area_id=village)
     return qs.filter(conds[problem]).select_related("area", "ethnicity").order_by("name_sort", "id")
@@ -429,7 +456,7 @@ def registry_counts(*, user: Any, area: Area) -> dict[str, int]:
     """Counts for the dashboard (active children under the area)."""
     if not has_capability(user, Cap.REGISTRY_VIEW, area) and not _sees_part_of(user, area):
         return {}
-    qs = children_in_scope(user=user).active().filter(area__path__startswith=area.path)
+    qs = children_in_scope(user=user).active().filter(area_path__startswith=area.path)
     conds = _quality_conditions()
     problem = Q()
     for key in ("no_id", "bad_id", "no_name", "no_birth_date", "no_sex", "no_ethnicity"):
@@ -449,8 +476,6 @@ def registry_counts(*, user: Any, area: Area) -> dict[str, int]:
 
 
 def _sees_part_of(user: Any, area: Area) -> bool:
-    from treem.core.access import scope_paths
-
     paths = scope_paths(user, Cap.REGISTRY_VIEW)
     if paths is None:
         return True

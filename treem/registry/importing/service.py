@@ -803,6 +803,7 @@ def _write(
         row.update(derived_name_columns(v["full_name"]))
         row.update(
             area_id=village.pk if village else commune.pk,
+            area_path=village.path if village else commune.path,
             commune_id=commune.pk,
             province_code=commune.province_code,
             ethnicity_id=ethnicity.pk if ethnicity else None,
