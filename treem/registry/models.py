@@ -149,11 +149,23 @@ class ChildQuerySet(models.QuerySet["Child"]):
 class Child(AreaOwned):
     """A child. `area` is the residence (the village when known, else the commune)."""
 
+    # Foreign keys without their own index where a composite index starts with them
+    # (child_area_status_idx, child_commune_status_idx, child_merged_into_idx) or where no
+    # query filters on them: every index costs on each imported row.
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="registry_children", verbose_name=_("nơi ở")
+        Area,
+        on_delete=models.PROTECT,
+        related_name="registry_children",
+        verbose_name=_("nơi ở"),
+        db_index=False,
     )
+    province_code = models.CharField(max_length=20, editable=False)  # scoped by area_path
     commune = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã, phường")
+        Area,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã, phường"),
+        db_index=False,
     )
     # A copy of `area.path` (area paths never change): scoping filters on it with a
     # prefix LIKE served by an index instead of joining core_area.
@@ -177,6 +189,7 @@ class Child(AreaOwned):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("dân tộc"),
+        db_index=False,
     )
     id_number = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True)
     # None: no number; True: passes the Thông tư 07/2016 checks; False: malformed/inconsistent
@@ -211,6 +224,7 @@ class Child(AreaOwned):
         on_delete=models.PROTECT,
         related_name="merged_from",
         verbose_name=_("đã gộp vào"),
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -218,6 +232,7 @@ class Child(AreaOwned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     objects = ChildQuerySet.as_manager()
@@ -248,8 +263,6 @@ class Child(AreaOwned):
             models.Index(fields=["commune", "status"], name="child_commune_status_idx"),
             models.Index(fields=["area", "status"], name="child_area_status_idx"),
             models.Index(fields=["name_sort", "id"], name="child_name_sort_idx"),
-            models.Index(fields=["name_folded"], name="child_name_folded_idx"),
-            models.Index(fields=["name_tokens"], name="child_name_tokens_idx"),
             models.Index(fields=["birth_date"], name="child_birth_date_idx"),
             models.Index(fields=["merged_into"], name="child_merged_into_idx"),
         ]
@@ -367,7 +380,10 @@ class CaregiverStatus(models.TextChoices):
 
 
 class Caregiver(models.Model):
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="caregivers")
+    # indexed by caregiver_child_relation_idx
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="caregivers", db_index=False
+    )
     relation = models.CharField(
         _("quan hệ với trẻ"), max_length=10, choices=CaregiverRelation.choices
     )
@@ -391,7 +407,6 @@ class Caregiver(models.Model):
         verbose_name_plural = _("người chăm sóc")
         ordering = ["child", "relation", "id"]
         indexes = [
-            models.Index(fields=["name_folded"], name="caregiver_name_folded_idx"),
             models.Index(fields=["child", "relation"], name="caregiver_child_relation_idx"),
         ]
 
