@@ -46,6 +46,9 @@ ADULT_AGE = 16
 class Fact:
     """Rows to count. Annotated columns: `c`, `r`, `d_<dim>` for each of `dims`.
 
+    `r` is the row's residence or village as recorded (NULL, or the commune itself, when
+    unknown).
+
     `only`: a dimension every key produced here must contain (a fact over a multi-valued
     dimension feeds only the keys of that dimension). `distinct`: an annotated column
     counted distinct (a child with two circumstances of a group counts once); None when
@@ -56,6 +59,9 @@ class Fact:
     dims: tuple[str, ...]
     only: str | None = None
     distinct: str | None = None
+    # dimension -> (model label, field): d_<dim> holds that model's id; the engine maps it
+    # to the field (NULL -> "unknown") after aggregating.
+    lookups: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,7 +132,7 @@ def _children(period: Period, paths: list[str]) -> QuerySet[Any]:
 def _child_fact(qs: QuerySet[Any], period: Period, extra: dict[str, Any] | None = None) -> Any:
     dims: dict[str, Any] = {"d_sex": sex_expr(), "d_age_group": age_group_expr(period.end)}
     dims.update(extra or {})
-    return qs.annotate(c=F("commune_id"), r=NullIf(F("area_id"), F("commune_id")), **dims)
+    return qs.annotate(c=F("commune_id"), r=F("area_id"), **dims)
 
 
 def _overlaps(period: Period, start: str, end: str, prefix: str = "") -> Q:
@@ -164,7 +170,7 @@ def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> F
         )
     qs = qs.annotate(
         c=F("child__commune_id"),
-        r=NullIf(F("child__area_id"), F("child__commune_id")),
+        r=F("child__area_id"),
         k=F("child_id"),
         d_circumstance_group=F("group"),
         d_sex=sex_expr("child__"),
@@ -179,9 +185,14 @@ def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> F
 
 
 def child_population(period: Period, paths: list[str]) -> list[Fact]:
-    ethnicity = Coalesce("ethnicity__code", Value(UNKNOWN), output_field=CharField())
-    qs = _child_fact(_children(period, paths), period, {"d_ethnicity": ethnicity})
-    return [Fact(qs, ("sex", "age_group", "ethnicity"))]
+    qs = _child_fact(_children(period, paths), period, {"d_ethnicity": F("ethnicity_id")})
+    return [
+        Fact(
+            qs,
+            ("sex", "age_group", "ethnicity"),
+            lookups={"ethnicity": ("registry.Ethnicity", "code")},
+        )
+    ]
 
 
 def _special(period: Period, paths: list[str], *, supported: bool) -> list[Fact]:

@@ -1,3 +1,7 @@
+# SQL is assembled here from model metadata (quoted table and column names), dimension
+# slugs checked against [a-z_]+ and the ORM's own compiled queries; every value is a
+# parameter.
+# ruff: noqa: S608
 """The computation engine: one set-based `INSERT … SELECT … GROUP BY` per indicator.
 
 A computation (`treem.reports.computations`) describes the rows to count as querysets
@@ -24,12 +28,13 @@ from collections.abc import Iterable
 from functools import reduce
 from typing import Any
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from treem.core.models import Area, AreaLevel
-from treem.reports.computations import COMPUTATIONS, Fact
+from treem.reports.computations import COMPUTATIONS, UNKNOWN, Fact
 from treem.reports.models import DataValue, Indicator, ValueSource
 from treem.reports.periods import Period
 
@@ -38,6 +43,7 @@ CROSSED = ("age_group", "sex")
 # Dimensions not stored per village: nobody reads them at that level.
 NOT_PER_VILLAGE = frozenset({"ethnicity"})
 _SLUG = re.compile(r"^[a-z_]+$")
+WORK_MEM = "64MB"
 
 
 def key_combos(dims: Iterable[str], only: str | None = None) -> list[tuple[str, ...]]:
@@ -60,16 +66,40 @@ def _q(name: str) -> str:
 
 
 def _fact_sql(fact: Fact, dims: list[str]) -> tuple[str, list[Any], str]:
-    """The fact's SELECT (columns c, r, d_*; plus n or the distinct key) and its aggregate."""
+    """The fact's SELECT (columns c, r, d_*; plus n or the distinct key) and its aggregate.
+
+    The inner query groups by raw columns (the village as recorded, lookup ids), which
+    the planner estimates well and hashes cheaply; `r` becomes NULL where the row has no
+    village (recorded under the commune itself) and lookup ids become codes only on the
+    aggregated rows.
+    """
     cols = ["c", "r", *(f"d_{d}" for d in dims)]
     if fact.distinct is None:
         qs = fact.qs.values(*cols).annotate(n=Count("*")).order_by()
-        agg = "SUM(f.n)"
+        agg, measure = "SUM(f.n)", "f0.n"
     else:
         qs = fact.qs.values(*cols, fact.distinct).order_by()
         agg = f"COUNT(DISTINCT f.{_q(fact.distinct)})"
+        measure = f"f0.{_q(fact.distinct)}"
     sql, params = qs.query.sql_with_params()
-    return sql, list(params), agg
+    select = ["f0.c", "NULLIF(f0.r, f0.c) AS r"]
+    joins = []
+    for d in dims:
+        col = _q("d_" + d)
+        if d in fact.lookups:
+            model, field = fact.lookups[d]
+            meta = apps.get_model(model)._meta
+            alias = _q(f"l_{d}")
+            joins.append(
+                f" LEFT JOIN {_q(meta.db_table)} {alias} ON {alias}.{_q(meta.pk.column)} = f0.{col}"
+            )
+            select.append(
+                f"COALESCE({alias}.{_q(meta.get_field(field).column)}, '{UNKNOWN}') AS {col}"
+            )
+        else:
+            select.append(f"f0.{col}")
+    select.append(measure)
+    return f"SELECT {', '.join(select)} FROM ({sql}) f0{''.join(joins)}", list(params), agg
 
 
 def _key_literal(combo: tuple[str, ...]) -> str:
@@ -166,23 +196,29 @@ ON_CONFLICT = (
 )
 
 
-def insert_computed(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> int:
-    """Count and write every stored key of one indicator; returns the rows written."""
+def _counted_select(
+    indicator: Indicator, period: Period, paths: list[str]
+) -> tuple[str, list[Any], list[str], list[Any]]:
+    """SELECT area_id, disaggregation, n: every stored key of the indicator, zeros included.
+
+    Returns (select, its params, common table expressions, their params); the zero rows
+    (every current commune in scope, the total and the zero-filled categories) are summed
+    with the counted ones, so a key counted nowhere is a 0 row and never missing.
+    """
     comp = COMPUTATIONS[indicator.computation]
     wanted = set(indicator.disaggregations)
     postgres = connection.vendor == "postgresql"
     selects: list[str] = []
-    ctes: list[str] = []
     params: list[Any] = []
+    ctes: list[str] = []
     cte_params: list[Any] = []
     for fact in comp.build(period, paths):
-        dims = sorted(wanted & set(fact.dims))
-        assert all(_SLUG.match(d) for d in dims)
-        communes = key_combos(dims, fact.only)
+        communes = key_combos(wanted & set(fact.dims), fact.only)
         if not communes:
             continue
         villages = village_combos(communes)
         dims = sorted({d for combo in communes for d in combo})  # GROUPING() needs them used
+        assert all(_SLUG.match(d) for d in dims)
         sql, fparams, agg = _fact_sql(fact, dims)
         if postgres:
             selects.append(_grouping_sets_select(sql, agg, dims, communes, villages))
@@ -192,31 +228,8 @@ def insert_computed(indicator: Indicator, period: Period, paths: list[str], skip
             ctes.append(f"{name} AS ({sql})")
             cte_params.extend(fparams)
             selects.append(_union_select(name, agg, communes, villages))
-    if not selects:
-        return 0
-    now = timezone.now()
-    head = [indicator.pk, period.code, ValueSource.COMPUTED, now]
-    skip_sql, skip_params = _not_skipped(skip)
-    sql = _insert_head() + _select_values(" UNION ALL ".join(selects)) + skip_sql + ON_CONFLICT
-    if ctes:
-        sql = "WITH " + ", ".join(ctes) + " " + sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*cte_params, *head, *params, *skip_params])
-        written = max(cursor.rowcount, 0)
-        written += _zero_fill(cursor, indicator, period, paths, skip, now)
-    return written
-
-
-def _zero_fill(
-    cursor: Any, indicator: Indicator, period: Period, paths: list[str], skip: list[str], now: Any
-) -> int:
-    """Zero is a row: every current commune in scope gets its zeros where nothing was counted."""
-    comp = COMPUTATIONS[indicator.computation]
     keys = [""] + [
-        f"{d}={v}"
-        for d, values in sorted(comp.zero_fill.items())
-        if d in indicator.disaggregations
-        for v in values
+        f"{d}={v}" for d, values in sorted(comp.zero_fill.items()) if d in wanted for v in values
     ]
     communes_sql, communes_params = (
         Area.objects.filter(_areas_q(paths), level=AreaLevel.COMMUNE, valid_to__isnull=True)
@@ -224,30 +237,85 @@ def _zero_fill(
         .query.sql_with_params()
     )
     key_rows = " UNION ALL ".join("SELECT %s AS disaggregation" for _k in keys)
-    src = (
-        f"SELECT a2.id AS area_id, z.disaggregation, 0 AS n FROM {_q(Area._meta.db_table)} a2 "
-        f"CROSS JOIN ({key_rows}) z WHERE a2.id IN ({communes_sql})"
+    selects.append(
+        f"SELECT z0.id AS area_id, z.disaggregation, 0 AS n FROM {_q(Area._meta.db_table)} z0 "
+        f"CROSS JOIN ({key_rows}) z WHERE z0.id IN ({communes_sql})"
     )
+    params.extend([*keys, *communes_params])
+    union = " UNION ALL ".join(selects)
+    select = (
+        "SELECT u.area_id, u.disaggregation, SUM(u.n) AS n "
+        f"FROM ({union}) u GROUP BY u.area_id, u.disaggregation"
+    )
+    return select, params, ctes, cte_params
+
+
+def write_computed(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> int:
+    """Replace the indicator's computed values under `paths` (not under `skip`).
+
+    PostgreSQL: one statement: the counted rows (a materialised CTE), a DELETE of the
+    stored computed rows whose key is no longer produced, and an upsert that writes only
+    the values that changed, so a recomputation with few changes writes few rows.
+    SQLite: DELETE, then INSERT … SELECT. Returns the number of rows inserted or changed.
+    """
+    select, params, ctes, cte_params = _counted_select(indicator, period, paths)
+    now = timezone.now()
+    head: list[Any] = [indicator.pk, period.code, ValueSource.COMPUTED, now]
     skip_sql, skip_params = _not_skipped(skip)
-    sql = (
-        _insert_head()
-        + _select_values(src)
-        + skip_sql
-        + " ON CONFLICT (indicator_id, period, area_id, disaggregation) DO NOTHING"
-    )
-    head = [indicator.pk, period.code, ValueSource.COMPUTED, now]
-    cursor.execute(sql, [*head, *keys, *communes_params, *skip_params])
-    return max(cursor.rowcount, 0)
+    table = _q(DataValue._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stored_sql, stored_params = _stored(indicator, period, paths, skip)
+            sql = (
+                f"WITH counted AS MATERIALIZED ({select}), "
+                # NOT IN over the CTE is a hashed subplan whatever the (often stale)
+                # statistics of the values table say; NOT EXISTS risked a nested loop.
+                f"gone AS (DELETE FROM {table} d WHERE d.id IN ({stored_sql}) AND "
+                "(d.area_id, d.disaggregation) NOT IN "
+                "(SELECT g.area_id, g.disaggregation FROM counted g)) "
+                + _insert_head()
+                + _select_values("SELECT * FROM counted")
+                + skip_sql
+                + ON_CONFLICT
+                + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
+                f"OR {table}.source <> excluded.source"
+            )
+            # The finest-grain aggregate of a province (~100k groups per million children)
+            # must hash in memory: the default 4 MB spills it to disk and makes the
+            # planner sort for the grouping sets. Local to the computation's transaction.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
+            return max(cursor.rowcount, 0)
+        delete_computed(indicator, period, paths, skip)
+        sql = _insert_head() + _select_values(select) + skip_sql + ON_CONFLICT
+        if ctes:
+            sql = "WITH " + ", ".join(ctes) + " " + sql
+        cursor.execute(sql, [*cte_params, *head, *params, *skip_params])
+        return max(cursor.rowcount, 0)
 
 
-def delete_computed(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> int:
-    """Remove the previous computed values of the subtree (locked areas keep theirs)."""
-    stale = DataValue.objects.filter(
+def _stored_qs(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> Any:
+    stored = DataValue.objects.filter(
         reduce(lambda a, b: a | b, (Q(area_path__startswith=p) for p in paths)),
         indicator=indicator,
         period=period.code,
         source=ValueSource.COMPUTED,
     )
     for s in skip:
-        stale = stale.exclude(area_path__startswith=s)
+        stored = stored.exclude(area_path__startswith=s)
+    return stored
+
+
+def _stored(
+    indicator: Indicator, period: Period, paths: list[str], skip: list[str]
+) -> tuple[str, list[Any]]:
+    sql, params = (
+        _stored_qs(indicator, period, paths, skip).values("id").order_by().query.sql_with_params()
+    )
+    return sql, list(params)
+
+
+def delete_computed(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> int:
+    """Remove the previous computed values of the subtree (locked areas keep theirs)."""
+    stale = _stored_qs(indicator, period, paths, skip)
     return stale._raw_delete(stale.db)  # aggregates only: no signals, no cascades to collect

@@ -17,7 +17,7 @@ from treem.core.audit import audit, diff, snapshot
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean
 from treem.reports.computations import COMPUTATIONS
-from treem.reports.engine import delete_computed, insert_computed
+from treem.reports.engine import write_computed
 from treem.reports.models import (
     ComputationRun,
     DataValue,
@@ -235,16 +235,13 @@ def compute_indicator(
 ) -> int:
     """Replace the computed values of one indicator for `area`'s subtree (and predecessors).
 
-    Set-based: one DELETE of the previous computed rows, one INSERT … SELECT … GROUP BY
-    that counts and writes every stored disaggregation, one INSERT of the zero rows
-    (`treem.reports.engine`), in one transaction. Areas whose report is approved
-    (`skip_paths`) keep their values. Returns the number of rows written.
+    Set-based: the database counts and writes every stored disaggregation in one
+    `INSERT … SELECT … GROUP BY` (`treem.reports.engine`), in one transaction; no row of
+    the registry passes through Python. Areas whose report is approved (`skip_paths`)
+    keep their values. Returns the number of rows inserted or changed.
     """
-    paths = data_paths(area)
-    skip = skip_paths or []
     with transaction.atomic():
-        delete_computed(indicator, period, paths, skip)
-        return insert_computed(indicator, period, paths, skip)
+        return write_computed(indicator, period, data_paths(area), skip_paths or [])
 
 
 @transaction.atomic
