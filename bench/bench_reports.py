@@ -271,7 +271,7 @@ SPECIAL = """EXISTS (SELECT 1 FROM registry_childcircumstance s WHERE s.child_id
   AND (s.end_date IS NULL OR s.end_date >= %(start)s))"""
 SUPPORTED = """EXISTS (SELECT 1 FROM registry_support u WHERE u.child_id = c.id
   AND u.removed_at IS NULL AND u.date <= %(end)s AND coalesce(u.end_date, u.date) >= %(start)s)"""
-BY_GROUP = """SELECT c.commune_id, c.area_id, s.group, count(DISTINCT c.id)
+BY_GROUP = """SELECT c.commune_id, c.area_id, s.group, '', count(DISTINCT c.id)
   FROM registry_childcircumstance s JOIN registry_child c ON c.id = s.child_id
   WHERE {active} AND s.kind = 'special' AND s.removed_at IS NULL
   AND (s.start_date IS NULL OR s.start_date <= %(end)s)
@@ -364,6 +364,11 @@ def main() -> None:
     n_children = Child_count()
     print(f"province: {n_children:,} children, {COMMUNES} communes × {VILLAGES} villages")
     inds = computed_indicators(p)
+    with connection.cursor() as c:  # a migration may have rewritten a table since the build
+        for table in ("registry_child", "registry_childcircumstance", "registry_support"):
+            c.execute(f"VACUUM ANALYZE {table}")
+        for table in ("cases_case", "cases_caseform", "cases_incident", "core_area"):
+            c.execute(f"VACUUM ANALYZE {table}")
 
     # 1. The first computation of the year: nothing stored yet, every value is written.
     DataValue.objects.filter(period=p.code).delete()

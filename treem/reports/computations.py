@@ -176,9 +176,7 @@ def _by_group(period: Period, paths: list[str], kind: str, supported: bool) -> F
         d_sex=sex_expr("child__"),
         d_age_group=age_group_expr(period.end, "child__"),
     )
-    return Fact(
-        qs, ("circumstance_group", "sex", "age_group"), only="circumstance_group", distinct="k"
-    )
+    return Fact(qs, ("circumstance_group", "sex", "age_group"), distinct="k")
 
 
 # -- registry computations ---------------------------------------------------------------
@@ -196,14 +194,9 @@ def child_population(period: Period, paths: list[str]) -> list[Fact]:
 
 
 def _special(period: Period, paths: list[str], *, supported: bool) -> list[Fact]:
-    circ = _circumstances("special", period)
-    cond: Any = Exists(circ.filter(child_id=OuterRef("pk")))
-    if supported:
-        Support = _model("registry.Support")
-        supp = Support.objects.filter(_supported_q(period), child_id=OuterRef("pk"))
-        cond = cond & Exists(supp)
-    totals = _child_fact(_children(period, paths).filter(cond), period)
-    return [Fact(totals, ("sex", "age_group")), _by_group(period, paths, "special", supported)]
+    # One fact over the circumstance rows: counting distinct children gives the total
+    # (a child in two groups once), each group, sex and age group in a single scan.
+    return [_by_group(period, paths, "special", supported)]
 
 
 def special_circumstances(period: Period, paths: list[str]) -> list[Fact]:

@@ -265,13 +265,13 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
     table = _q(DataValue._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            stored_sql, stored_params = _stored(indicator, period, paths, skip)
+            stored_sql, stored_params = _stored_where(indicator, period, paths, skip)
             sql = (
                 f"WITH counted AS MATERIALIZED ({select}), "
                 # NOT IN over the CTE is a hashed subplan whatever the (often stale)
                 # statistics of the values table say; NOT EXISTS risked a nested loop.
-                f"gone AS (DELETE FROM {table} d WHERE d.id IN ({stored_sql}) AND "
-                "(d.area_id, d.disaggregation) NOT IN "
+                f"gone AS (DELETE FROM {table} WHERE {stored_sql} AND "
+                "(area_id, disaggregation) NOT IN "
                 "(SELECT g.area_id, g.disaggregation FROM counted g)) "
                 + _insert_head()
                 + _select_values("SELECT * FROM counted")
@@ -306,12 +306,13 @@ def _stored_qs(indicator: Indicator, period: Period, paths: list[str], skip: lis
     return stored
 
 
-def _stored(
+def _stored_where(
     indicator: Indicator, period: Period, paths: list[str], skip: list[str]
 ) -> tuple[str, list[Any]]:
-    sql, params = (
-        _stored_qs(indicator, period, paths, skip).values("id").order_by().query.sql_with_params()
-    )
+    """The WHERE clause (on the values table itself) selecting the stored computed rows."""
+    query = _stored_qs(indicator, period, paths, skip).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(query.where)
     return sql, list(params)
 
 

@@ -129,9 +129,14 @@ class DataValue(models.Model):
     are copied from the area (keys and paths never change) so roll-up is one prefix scan.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    # Foreign keys without their own index: the unique key and the roll-up index lead with
+    # the indicator, `datavalue_area_period_idx` with the area, and every index costs the
+    # computation a write per value.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     period = models.CharField(max_length=6)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
     area_path = models.CharField(max_length=255)
     area_level = models.PositiveSmallIntegerField()
     province_code = models.CharField(max_length=20)
@@ -139,7 +144,12 @@ class DataValue(models.Model):
     value = models.DecimalField(max_digits=18, decimal_places=4)
     source = models.CharField(max_length=10, choices=ValueSource.choices)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # users are deactivated, not deleted
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,8 +167,7 @@ class DataValue(models.Model):
                 fields=["indicator", "period", "area_level", "area_path"],
                 name="datavalue_rollup_idx",
             ),
-            models.Index(fields=["period", "area"], name="datavalue_period_area_idx"),
-            models.Index(fields=["province_code", "period"], name="datavalue_province_idx"),
+            models.Index(fields=["area", "period"], name="datavalue_area_period_idx"),
         ]
 
     def __str__(self) -> str:
