@@ -96,6 +96,8 @@ def test_api_three_personas_and_values(kids: Kids, report, api_for) -> None:
     assert sum(values.values()) == total == 10
     assert other.get(url).status_code == 404
     assert Client().get(url).status_code == 401
+    village = owner.get(url.replace(f"area={w.commune.key}", f"area={w.village.key}"))
+    assert village.status_code == 422 and "chỉ có tổng số" in village.json()["detail"]
     bad = owner.get(url.replace("by=sex", "by=colour"))
     assert bad.status_code == 422 and "Phân tổ không hợp lệ" in bad.json()["detail"]
     # reports

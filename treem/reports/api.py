@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from treem.core.models import AreaLevel
 from treem.core.pagination import paginate
 from treem.reports import selectors, services
 from treem.reports.models import Dimension, Report
@@ -58,6 +60,10 @@ def values(
     bad = [d for d in dims if d not in Dimension.values]
     if bad:
         raise HttpError(422, f"Phân tổ không hợp lệ: {', '.join(bad)}.")
+    if dims and a.level == AreaLevel.VILLAGE:
+        raise HttpError(
+            422, gettext("Số liệu của thôn chỉ có tổng số; xem phân tổ ở cấp xã, phường.")
+        )
     try:
         cells = selectors.values_query(user=user, indicator=ind, period=period, area=a, by=dims)
     except ValidationError as exc:
