@@ -25,8 +25,10 @@ def fold(value: object) -> str:
     return _fold(value)
 
 
+@lru_cache(maxsize=200_000)
 def fold_name(name: str) -> str:
-    """fold() of a person's name, word by word through the cache (names share words)."""
+    """fold() of a person's name, word by word through the cache (names share words);
+    whole names repeat too (import, duplicate checks, derived columns)."""
     return " ".join(w for w in (_fold_cached(part) for part in name.split(" ")) if w)
 
 

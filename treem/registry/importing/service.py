@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -218,7 +219,14 @@ class Lookups:
         return cls(villages=villages, ethnicities=ethnicities)
 
     def village(self, value: object) -> Area | None:
-        return self.villages.get(village_key(value))
+        cache = self.__dict__.setdefault("_village_cache", {})
+        try:
+            return cache[value]
+        except KeyError:
+            found = cache[value] = self.villages.get(village_key(value))
+            return found
+        except TypeError:
+            return self.villages.get(village_key(value))
 
     def ethnicity(self, value: object) -> Ethnicity | None:
         cache = self.__dict__.setdefault("_eth_cache", {})
@@ -274,6 +282,11 @@ def _sixteenth_birthday(day: dt.date) -> dt.date:
         return day.replace(year=day.year + ADULT_AGE, day=28)
 
 
+_CAREGIVER_KEYS = tuple(
+    (who, f"{who}_name", f"{who}_birth_year") for who in ("father", "mother", "guardian")
+)
+
+
 class _RowParser:
     def __init__(self, header: HeaderMap, lookups: Lookups, today: dt.date) -> None:
         self.header = header
@@ -282,21 +295,50 @@ class _RowParser:
         self.fields = header.fields
         self.col = {key: index for index, key in header.fields.items()}
         # Values repeat down a column (sexes, villages, dates, years): parse each distinct
-        # (column, value) once. A cached failure is re-raised with the same message.
-        self.cache: dict[tuple[str, Any], Any] = {}
+        # (column, value) once, one dict per column. A blank cell caches None; a cached
+        # failure is re-raised with the same message.
+        self.caches: dict[str, dict[Any, Any]] = {}
+        # (key, column index) of the cells a row needs, worked out once from the header
+        self.raw_columns = [(key, i) for i, key in header.fields.items() if key != "seq"]
+        self.headers: dict[str, str] = {}
+        self._year = lambda v: parse_year(v, today=today)
+
+    def header_of(self, key: str) -> str:
+        try:
+            return self.headers[key]
+        except KeyError:
+            self.headers[key] = self.header.header_of(key)
+            return self.headers[key]
+
+    def lookup(self, key: str, value: Any, fn: Callable[[Any], Any]) -> Any:
+        """fn(value) through the column's cache: None for a blank cell, the CellError
+        (returned, not raised) for a value that fails."""
+        cache = self.caches.get(key)
+        if cache is None:
+            cache = self.caches[key] = {}
+        try:
+            return cache[value]
+        except KeyError:
+            if is_blank(value):
+                hit = None
+            else:
+                try:
+                    hit = fn(value)
+                except CellError as exc:
+                    hit = exc
+            cache[value] = hit
+            return hit
+        except TypeError:  # an unhashable cell value
+            if is_blank(value):
+                return None
+            try:
+                return fn(value)
+            except CellError as exc:
+                return exc
 
     def cached(self, key: str, value: Any, fn: Callable[[Any], Any]) -> Any:
-        try:
-            hit = self.cache[(key, value)]
-        except KeyError:
-            try:
-                hit = fn(value)
-            except CellError as exc:
-                hit = exc
-            self.cache[(key, value)] = hit
-        except TypeError:  # an unhashable cell value
-            return fn(value)
-        if isinstance(hit, CellError):
+        hit = self.lookup(key, value, fn)
+        if hit.__class__ is CellError:
             raise CellError(hit.message)
         return hit
 
@@ -307,18 +349,17 @@ class _RowParser:
         parsed = ParsedRow(row=row_number, cells=cells)
         values = parsed.values
         n = len(cells)
-        raw: dict[str, Any] = {
-            key: (cells[i] if i < n else "") for i, key in self.fields.items() if key != "seq"
-        }
+        raw: dict[str, Any] = {key: (cells[i] if i < n else "") for key, i in self.raw_columns}
 
         error_keys: set[str] = set()
+        lookup = self.lookup
 
         def err(key: str, value: Any, message: str) -> None:
             error_keys.add(key)
             problems.append(
                 Problem(
                     row=row_number,
-                    column=self.header.header_of(key),
+                    column=self.header_of(key),
                     value=text(value),
                     message=message,
                 )
@@ -326,14 +367,14 @@ class _RowParser:
             parsed.has_error = True
 
         def parse_or_err(key: str, fn: Callable[[Any], Any]) -> Any:
-            value = raw.get(key, "")
-            if is_blank(value):
+            value = raw.get(key)
+            if value is None or value == "":
                 return None
-            try:
-                return self.cached(key, value, fn)
-            except CellError as exc:
-                err(key, value, exc.message)
+            hit = lookup(key, value, fn)
+            if hit.__class__ is CellError:
+                err(key, value, hit.message)
                 return None
+            return hit
 
         # Name
         name = parse_or_err("full_name", parse_name)
@@ -443,18 +484,13 @@ class _RowParser:
         poverty = parse_or_err("poverty", parse_poverty)
         if poverty:
             values["poverty"] = poverty
-        if is_mark(raw.get("near_poor", "")) or fold(raw.get("near_poor", "")) in (
-            "can ngheo",
-            "ho can ngheo",
-        ):
+        near = raw.get("near_poor", "")
+        if is_blank(near):
+            pass
+        elif is_mark(near) or fold(near) in ("can ngheo", "ho can ngheo"):
             values["poverty"] = "near_poor"
-        elif not is_blank(raw.get("near_poor", "")) and fold(raw.get("near_poor", "")) not in (
-            "khong",
-            "0",
-        ):
-            err(
-                "near_poor", raw["near_poor"], _("Ghi “x” nếu là hộ cận nghèo, để trống nếu không.")
-            )
+        elif fold(near) not in ("khong", "0"):
+            err("near_poor", near, _("Ghi “x” nếu là hộ cận nghèo, để trống nếu không."))
         schooling = parse_or_err("schooling", parse_schooling)
         if schooling:
             values["schooling"] = schooling
@@ -470,15 +506,15 @@ class _RowParser:
 
         # Caregivers
         phone = parse_or_err("phone", parse_phone) or ""
-        for who in ("father", "mother", "guardian"):
-            cg_name = parse_or_err(f"{who}_name", parse_name)
-            year = parse_or_err(f"{who}_birth_year", lambda v: parse_year(v, today=self.today))
+        for who, name_key, year_key in _CAREGIVER_KEYS:
+            cg_name = parse_or_err(name_key, parse_name)
+            year = parse_or_err(year_key, self._year)
             if cg_name:
                 parsed.caregivers.append(
                     {"relation": who, "full_name": cg_name, "birth_year": year, "phone": ""}
                 )
             elif year:
-                err(f"{who}_birth_year", year, _("Có năm sinh nhưng thiếu họ tên."))
+                err(year_key, year, _("Có năm sinh nhưng thiếu họ tên."))
         if phone:
             if parsed.caregivers:
                 order = {"guardian": 0, "mother": 1, "father": 2}
@@ -592,7 +628,7 @@ def _find_duplicates(
             continue
         village = row.values.get("village")
         key = (
-            fold(row.values["full_name"]),
+            fold_name(row.values["full_name"]),
             row.values["birth_date"],
             village.pk if village else 0,
         )
@@ -1006,6 +1042,7 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
     table = model._meta.db_table
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     attnames = [f.attname for f in fields]
+    keys = set(attnames)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -1015,6 +1052,8 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
         columns = ", ".join(["id", *(connection.ops.quote_name(f.column) for f in fields)])
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            pick = itemgetter(*attnames)
+            write = copy.write_row
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *(row[a] if a in row else defaults[a] for a in attnames)])
+                write((pk, *pick(row if row.keys() >= keys else {**defaults, **row})))
     return ids
