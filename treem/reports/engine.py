@@ -129,8 +129,9 @@ def _grouping_sets_select(
         )
     else:
         key = "''"
+    area = "CASE WHEN GROUPING(f.c) = 0 THEN f.c ELSE f.r END" if villages else "f.c"
     return (
-        f"SELECT CASE WHEN GROUPING(f.c) = 0 THEN f.c ELSE f.r END AS area_id, "
+        f"SELECT {area} AS area_id, "
         f"{key} AS disaggregation, {agg} AS n "
         f"FROM ({fact_sql}) f GROUP BY GROUPING SETS ({group_sets})"
     )
