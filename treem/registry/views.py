@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from treem.core.access import Cap, has_capability, scoped
 from treem.core.current import current_area
 from treem.core.models import Area, AreaLevel
 from treem.registry import forms, selectors, services
-from treem.registry.models import SUBTYPES, Child, ChildStatus
+from treem.registry.models import SUBTYPES, AtRiskGroup, Child, ChildStatus, SpecialGroup
 
 PAGE_SIZE = 50
 
@@ -88,6 +90,102 @@ def _url_or_empty(name: str) -> str:
         return ""
 
 
+_SELECTED = mark_safe(" selected")
+
+
+def _select(bound: Any) -> SafeString:
+    """A filter <select> as Django's Select widget writes it, without the per-option
+    template renders (the list page has seven of them)."""
+    value = bound.value()
+    current = "" if value is None else str(value)
+
+    def options(choices: Any) -> SafeString:
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html('<optgroup label="{}">{}</optgroup>', key, options(label))
+                    if isinstance(label, list | tuple)
+                    else format_html(
+                        '<option value="{}"{}>{}</option>',
+                        key,
+                        _SELECTED if str(key) == current else "",
+                        label,
+                    ),
+                )
+                for key, label in choices
+            ),
+        )
+
+    return format_html(
+        '<select name="{}" id="{}">{}</select>',
+        bound.html_name,
+        bound.auto_id,
+        options(bound.field.choices),
+    )
+
+
+def _result_rows(children: Any) -> SafeString:
+    """The rows of the child list, written in Python: the same markup the template loop
+    wrote, at a fraction of the cost of 50 rows of template tags."""
+    marker = 987654321
+    detail = reverse("registry:child_detail", args=[marker]).replace(str(marker), "{}")
+    sexes = dict(Child._meta.get_field("sex").flatchoices)
+    statuses = dict(Child._meta.get_field("status").flatchoices)
+    special = dict(SpecialGroup.choices)
+    at_risk = dict(AtRiskGroup.choices)
+    no_village = format_html('<span class="muted">{}</span>', _("chưa rõ thôn"))
+    risk_word = _("nguy cơ")
+    wrong = format_html(' <span class="badge danger">{}</span>', _("sai"))
+    dash = mark_safe('<span class="muted">—</span>')
+    rows = []
+    for c in children:
+        status = (
+            format_html(' <span class="badge">{}</span>', statuses.get(c.status, c.status))
+            if c.status != "active"
+            else ""
+        )
+        badges = format_html_join(
+            "",
+            '<span class="badge {}" title="{}">{}</span> ',
+            (
+                ("warn", special.get(ci.group, ci.group), ci.group)
+                if ci.kind == "special"
+                else (
+                    "",
+                    at_risk.get(ci.group, ci.group) if ci.kind == "at_risk" else ci.group,
+                    risk_word,
+                )
+                for ci in c.ongoing_circumstances
+            ),
+        )
+        if c.id_number:
+            id_cell = format_html("{}{}", c.id_number, wrong if c.id_number_valid is False else "")
+        else:
+            id_cell = dash
+        rows.append(
+            format_html(
+                '<tr>\n  <td><a href="{}">{}</a>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
+                "  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n</tr>",
+                detail.format(c.pk),
+                c.full_name or "—",
+                status,
+                c.birth_date_display() or "—",
+                sexes.get(c.sex, c.sex) or "—",
+                c.area.name if c.area_id != c.commune_id else no_village,
+                c.ethnicity.name if c.ethnicity_id and c.ethnicity.name else "—",
+                badges,
+                id_cell,
+            )
+        )
+    if not rows:
+        return format_html(
+            '<tr><td colspan="7" class="muted">{}</td></tr>', _("Không có trẻ nào phù hợp.")
+        )
+    return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html)
+
+
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
     area = _area(request)
@@ -116,8 +214,15 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "export_url": _export_url(),
         "import_url": _url_or_empty("registry:import"),
         "query_string": request.GET.urlencode(),
+        "rows": _result_rows(page),
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "child-results":
+    htmx = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "child-results"
+    if not htmx:
+        context["selects"] = {
+            name: _select(form[name])
+            for name in ("village", "sex", "age_group", "group", "schooling", "poverty", "status")
+        }
+    if htmx:
         return render(request, "registry/_child_results.html", context)
     return render(request, "registry/child_list.html", context)
 

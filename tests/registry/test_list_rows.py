@@ -1,0 +1,49 @@
+"""What a list row and the filter bar show (rows and selects are written in Python)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from treem.registry import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_rows_show_what_the_officer_needs(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    khoi = child_maker("Đặng Minh Khôi", birth_date=dt.date(2018, 4, 2))
+    services.circumstance_add(actor=world.officer, child=khoi, kind="special", group="d")
+    lan = child_maker("Lê <Thị> Lan", sex="female", birth_date=dt.date(2019, 1, 5))
+    body = client_for(world.officer).get(reverse("registry:child_list")).content.decode()
+    row = body[body.index(f"/tre-em/{khoi.pk}/") :].split("</tr>")[0]
+    assert "Đặng Minh Khôi" in row and "02/04/2018" in row and "Nam" in row
+    assert world.village.name in row
+    assert 'class="badge warn"' in row and ">d</span>" in row
+    other = body[body.index(f"/tre-em/{lan.pk}/") :].split("</tr>")[0]
+    assert "Lê &lt;Thị&gt; Lan" in other and "Nữ" in other  # escaped
+    assert "<Thị>" not in body
+
+
+def test_filter_select_keeps_the_chosen_value(world: Any, client_for: Any) -> None:
+    body = (
+        client_for(world.officer)
+        .get(reverse("registry:child_list"), {"sex": "female", "status": "all"})
+        .content.decode()
+    )
+    assert '<option value="female" selected>' in body
+    assert '<option value="all" selected>' in body
+    assert '<option value="male">' in body
+
+
+def test_list_empty_message(world: Any, client_for: Any) -> None:
+    body = (
+        client_for(world.officer)
+        .get(reverse("registry:child_list"), {"q": "zzzz"})
+        .content.decode()
+    )
+    assert "Không có trẻ nào phù hợp." in body
