@@ -1,0 +1,113 @@
+"""The issue's reporting flow in a browser: the commune officer computes the figures (progress
+bar), writes the narrative and submits; the province officer returns it with a comment;
+the officer fixes it and resubmits; the province approves; the values are then locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD
+from tests.reports.conftest import Kids, kids  # noqa: F401  (the registry fixture)
+from treem.registry.models import Child
+from treem.reports import services
+from treem.reports.models import DataValue, Report, ReportStatus
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PERIOD = "2026H1"
+
+
+def _population(area: Any) -> Any:
+    return DataValue.objects.get(
+        indicator__slug="child_population", period=PERIOD, area=area, disaggregation=""
+    ).value
+
+
+def test_compute_submit_return_resubmit_approve_lock(
+    kids: Kids,  # noqa: F811
+    live_server: Any,
+    page: Any,
+    browser: Any,
+) -> None:
+    w = kids.world
+    url = f"{live_server.url}/bao-cao/ky/{PERIOD}/{w.commune.key}/"
+
+    # The commune officer opens the report and computes the figures.
+    log_in(page, live_server, "canbo", PASSWORD)
+    page.goto(url)
+    page.click("#create-report")
+    page.wait_for_selector("#compute")
+    page.click("#compute")
+    page.wait_for_selector("text=Đã tính xong số liệu.")
+    assert page.get_attribute("#run-bar", "value") == "100"
+    page.click("#compute-progress >> text=Xem số liệu")
+    population = page.locator("#indicators tr[data-slug=child_population] td.value")
+    assert population.inner_text().strip() == "10"  # 9 + the child under the legacy commune
+
+    # She writes the narrative and submits it.
+    page.fill("textarea[name=narrative_results]", "Đã rà soát toàn bộ trẻ em trên địa bàn.")
+    page.fill("textarea[name=narrative_limits]", "Cập nhật biến động chưa kịp thời.")
+    page.fill("textarea[name=narrative_proposals]", "Đề nghị tỉnh tổ chức tập huấn.")
+    page.click("#submit-report")
+    page.wait_for_selector("text=Đã gửi báo cáo lên tỉnh.")
+    assert "Đã gửi" in page.inner_text(".page-head")
+    assert page.locator("#narrative").count() == 0  # no longer editable
+
+    # The province officer returns it with a comment (an empty comment is refused).
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    province = context.new_page()
+    province.set_default_timeout(15000)
+    log_in(province, live_server, "tinh", PASSWORD)
+    province.goto(url)
+    province.click("#return")  # the browser refuses the empty required field
+    assert Report.objects.get(area=w.commune).status == ReportStatus.SUBMITTED
+    province.fill("#decide textarea[name=comment]", "Bổ sung số liệu trẻ em khuyết tật.")
+    province.click("#return")
+    province.wait_for_selector("text=Đã trả lại báo cáo cho xã.")
+
+    # The officer sees the comment, fixes the narrative and resubmits.
+    page.goto(url)
+    assert "Bổ sung số liệu trẻ em khuyết tật." in page.inner_text("#return-comment")
+    assert "Bị trả lại" in page.inner_text(".page-head")
+    page.fill(
+        "textarea[name=narrative_results]",
+        "Đã rà soát toàn bộ trẻ em; bổ sung số liệu trẻ em khuyết tật.",
+    )
+    page.click("#submit-report")
+    page.wait_for_selector("text=Đã gửi báo cáo lên tỉnh.")
+
+    # The province approves.
+    province.goto(url)
+    assert "bổ sung số liệu trẻ em khuyết tật" in province.inner_text("body")
+    province.click("#approve")
+    province.wait_for_selector("text=Đã duyệt báo cáo. Số liệu của kỳ đã được khóa.")
+    report = Report.objects.get(area=w.commune, period=PERIOD)
+    assert report.status == ReportStatus.APPROVED
+    assert list(report.events.values_list("action", flat=True)) == [
+        "create",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]
+    context.close()
+
+    # Locked: the officer can no longer compute or edit; a province recomputation after a
+    # change in the registry leaves the approved figures as they were.
+    page.goto(url)
+    assert "Báo cáo đã được duyệt: số liệu của kỳ đã khóa." in page.inner_text("body")
+    assert page.locator("#compute").count() == 0
+    assert page.locator("#narrative").count() == 0
+    before = _population(w.commune)
+    Child.objects.filter(pk=kids.children[0].pk).update(
+        status="moved", status_date=dt.date(2026, 1, 5)
+    )
+    run = services.computation_run_all(actor=w.province_officer, area=w.province, period=PERIOD)
+    assert w.commune.path in run.skipped_locked
+    assert _population(w.commune) == before
+    page.goto(url)
+    assert population.inner_text().strip() == "10"
