@@ -301,6 +301,16 @@ class _RowParser:
         # (key, column index) of the cells a row needs, worked out once from the header
         self.raw_columns = [(key, i) for i, key in header.fields.items() if key != "seq"]
         self.headers: dict[str, str] = {}
+        present = set(header.fields.values())
+        # only the optional columns the file has are looked at on each row
+        self.mark_keys = [
+            (k, sex) for k, sex in (("sex_male", "male"), ("sex_female", "female")) if k in present
+        ]
+        self.text_keys = [
+            k
+            for k in ("birth_registration_place", "address", "health_insurance_number", "notes")
+            if k in present
+        ]
         self._year = lambda v: parse_year(v, today=today)
 
     def header_of(self, key: str) -> str:
@@ -389,7 +399,7 @@ class _RowParser:
         birth: tuple[dt.date, str] | None = None
         birth_key = "birth_date"
         has_birth_column = not is_blank(raw.get("birth_date", ""))
-        for mark_key, mark_sex in (("sex_male", "male"), ("sex_female", "female")):
+        for mark_key, mark_sex in self.mark_keys:
             value = raw.get(mark_key, "")
             if is_blank(value):
                 continue
@@ -471,7 +481,7 @@ class _RowParser:
             else:
                 values["village"] = village
 
-        for key in ("birth_registration_place", "address", "health_insurance_number", "notes"):
+        for key in self.text_keys:
             value = raw.get(key, "")
             if not is_blank(value):
                 values[key] = text(value)
@@ -1028,6 +1038,28 @@ def _column_defaults(model: Any) -> dict[str, Any]:
     return _DEFAULTS[model]
 
 
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format (what psycopg's write_row writes for the
+    types an import produces, without its per-row machinery)."""
+    if value is None:
+        return "\\N"
+    cls = value.__class__
+    if cls is str:
+        return value.translate(_COPY_ESCAPE)
+    if cls is bool:
+        return "t" if value else "f"
+    if cls is int:
+        return str(value)
+    if cls is dt.date or cls is dt.datetime:
+        return value.isoformat()
+    if isinstance(value, str):  # TextChoices members: their value
+        return str(value).translate(_COPY_ESCAPE)
+    raise TypeError(cls)
+
+
 def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert plain rows ({attname: value}) in batches and return their ids, in order:
     COPY on PostgreSQL (ids taken from the table's sequence first), bulk_create
@@ -1053,7 +1085,17 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
             pick = itemgetter(*attnames)
-            write = copy.write_row
+            lines: list[str] = []
             for pk, row in zip(ids, rows, strict=True):
-                write((pk, *pick(row if row.keys() >= keys else {**defaults, **row})))
+                values = (pk, *pick(row if row.keys() >= keys else {**defaults, **row}))
+                try:
+                    lines.append("\t".join([_copy_field(v) for v in values]) + "\n")
+                except TypeError:  # a type we do not format ourselves: psycopg does it
+                    copy.write("".join(lines))
+                    lines.clear()
+                    copy.write_row(values)
+                if len(lines) >= 5000:
+                    copy.write("".join(lines))
+                    lines.clear()
+            copy.write("".join(lines))
     return ids

@@ -1,0 +1,68 @@
+"""insert_rows (COPY text written by hand on PostgreSQL, bulk_create elsewhere) stores
+exactly the values given: escapes, NULLs, booleans, dates, choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from treem.registry.importing.service import insert_rows
+from treem.registry.models import Caregiver, Child
+
+pytestmark = pytest.mark.django_db
+
+
+def test_insert_rows_round_trip(world: Any) -> None:
+    now = timezone.now()
+    tricky = "Nguyễn\tVăn\\An\nhai\rdòng \\N"
+    ids = insert_rows(
+        Child,
+        [
+            {
+                "full_name": "Lê Thị Lan",
+                "notes": tricky,
+                "birth_date": dt.date(2019, 1, 5),
+                "sex": "female",
+                "area_id": world.village.pk,
+                "area_path": world.village.path,
+                "commune_id": world.commune.pk,
+                "id_number_valid": True,
+                "created_at": now,
+                "updated_at": now,
+            },
+            {
+                "full_name": "Đặng Minh Khôi",
+                "birth_date": dt.date(2018, 4, 2),
+                "area_id": world.village.pk,
+                "area_path": world.village.path,
+                "commune_id": world.commune.pk,
+                "id_number": None,
+                "id_number_valid": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+        ],
+    )
+    lan, khoi = (Child.objects.get(pk=pk) for pk in ids)
+    assert lan.notes == tricky and lan.full_name == "Lê Thị Lan"
+    assert lan.birth_date == dt.date(2019, 1, 5) and lan.id_number_valid is True
+    assert abs((lan.created_at - now).total_seconds()) < 0.001
+    assert khoi.id_number is None and khoi.id_number_valid is None
+    assert khoi.status == "active" and khoi.birth_date_precision == "day" and khoi.version == 1
+    cg = insert_rows(
+        Caregiver,
+        [
+            {
+                "child_id": lan.pk,
+                "relation": "mother",
+                "full_name": "Trần Thị Bình",
+                "birth_year": 1990,
+                "created_at": now,
+            }
+        ],
+    )
+    mother = Caregiver.objects.get(pk=cg[0])
+    assert mother.birth_year == 1990 and mother.removed_at is None and mother.phone == ""
