@@ -204,7 +204,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.child_list(user=request.user, filters=filters)
     if not filters.village:
         qs = qs.filter(area_path__startswith=area.path)
-    page = Paginator(selectors.child_list_page_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.child_list_rows_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "area": area,
         "form": form,
