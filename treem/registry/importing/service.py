@@ -663,8 +663,20 @@ def _find_duplicates(
     # Against the registry: ID numbers (unique everywhere, whatever the scope)
     numbers = [r.values["id_number"] for r in rows if r.values.get("id_number") and not r.skip]
     existing: dict[str, Child] = {}
-    for chunk in _chunks(numbers, 2000):
-        for child in Child.objects.filter(id_number__in=chunk).select_related("area"):
+    if connection.vendor == "postgresql" and numbers:
+        # one array parameter: the unique index answers it without a 2,000-item IN list
+        # to build, send and plan per chunk (a fresh registry matches nothing)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM registry_child WHERE id_number = ANY(%s)", [list(set(numbers))]
+            )
+            matched = [r[0] for r in cursor.fetchall()]
+        chunks: Iterable[list[Any]] = _chunks(matched, 2000)
+        field_name = "pk__in"
+    else:
+        chunks, field_name = _chunks(numbers, 2000), "id_number__in"
+    for chunk in chunks:
+        for child in Child.objects.filter(**{field_name: chunk}).select_related("area"):
             existing[child.id_number or ""] = child
     for row in rows:
         number = row.values.get("id_number")
