@@ -32,6 +32,24 @@ class World:
     health_station: Any
 
 
+DB_FIXTURES = ("db", "transactional_db", "live_server")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Put back data-migration rows after a transactional test's flush emptied the tables."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in DB_FIXTURES
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from tests import reference_data
+
+    if reference_data.missing():
+        reference_data.restore()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     roles_sync()

@@ -51,14 +51,3 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-
-
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Browser tests need real transactions (the live server is another thread); the flush
-    after each would wipe the reference data that data migrations load (roles, ethnic
-    groups, holidays, indicators) for every test after it. Serialized rollback restores it."""
-    for item in items:
-        if "/e2e/" in str(item.path):
-            item.add_marker(
-                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
-            )
