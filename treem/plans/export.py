@@ -6,9 +6,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from treem.core import docx_admin as dx
 from treem.core.models import AreaKind
 from treem.core.text import fold
-from treem.plans import docx_admin as dx
 from treem.plans.models import Plan, ReportLevel, ReportPeriod
 from treem.plans.selectors import plan_tasks
 

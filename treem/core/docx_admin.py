@@ -1,6 +1,7 @@
 """Vietnamese administrative documents in Word (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
-Generic helpers, reused by the reports app: an A4 document in Times New Roman
+Shared by plans and reports (cases has its own form layout in cases/docx_layout.py, to be
+merged here): an A4 document in Times New Roman
 with the prescribed margins, the two-column header (issuing body / national
 motto, number and symbol, place and date), the title, numbered body
 paragraphs, and the recipients and signature blocks.
@@ -252,6 +253,33 @@ def add_closing(doc: DocumentObject, recipients: Recipients, signature: Signatur
         _cell_paragraph(right, signature.name, bold=True, size=14)
 
 
+def add_grid(
+    doc: DocumentObject,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths_cm: Sequence[float] = (),
+    left_columns: Sequence[int] = (),
+    size: float = 12,
+) -> object:
+    """A bordered table: bold centred headers, then the rows (columns in `left_columns`
+    aligned left, the others centred)."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell_paragraph(cell, str(text), bold=True, size=size, first=True)
+    for values in rows:
+        cells = table.add_row().cells
+        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.LEFT if j in left_columns else WD_ALIGN_PARAGRAPH.CENTER
+            _cell_paragraph(cell, str(text), size=size, align=align, first=True)
+    if widths_cm:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_cm, strict=True):
+                cell.width = Cm(width)
+    return table
+
+
 def to_bytes(doc: DocumentObject) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -277,6 +305,7 @@ __all__: Sequence[str] = [
     "Signature",
     "add_body",
     "add_closing",
+    "add_grid",
     "add_header",
     "add_heading",
     "add_title",
