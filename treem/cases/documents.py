@@ -70,7 +70,7 @@ def step_docx(*, case: Case, step: CaseStep, reporter: CaseReporter | None) -> b
         doc,
         parent_body=f"UBND {province}" if province else "",
         body=f"UBND {commune.full_name}",
-        number=f"Số hồ sơ: {case.code}",
+        number=case.code,
         place=commune.name,
         date=step.at.astimezone(VN_TZ).date(),
     )

@@ -1,4 +1,5 @@
-"""Vietnamese administrative document layout for python-docx (reusable by plans, reports).
+"""Case forms (Mẫu 01–07) in the administrative layout; header, tables and the document
+itself come from treem.core.docx_admin, shared with plans and reports.
 
 Nghị định 30/2020/NĐ-CP style: A4, Times New Roman 13–14, margins 20–25 / 15–20 mm, the
 two-column header (issuing body left; "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự
@@ -7,7 +8,7 @@ block on the right.
 
     doc = new_document()
     admin_header(doc, parent_body="UBND TỈNH NINH BÌNH", body="UBND XÃ NGHĨA HƯNG",
-                 number="Số: 12/QĐ-UBND", place="Nghĩa Hưng", date=dt.date.today())
+                 number="2026-007", place="Nghĩa Hưng", date=dt.date.today())
     title(doc, "QUYẾT ĐỊNH", "Phê duyệt kế hoạch ...")
     field_table(doc, [("Họ và tên trẻ", "Nguyễn Văn An"), ...])
     signature(doc, role="CHỦ TỊCH", name="Phạm Văn Quang")
@@ -17,16 +18,13 @@ block on the right.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
+
+from treem.core import docx_admin as dx
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
@@ -34,23 +32,9 @@ SMALL_SIZE = Pt(13)
 
 
 def new_document() -> Any:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(20)
-    style = doc.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = BODY_SIZE
-    # East-Asian font slot too, so Word does not substitute for Vietnamese text
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    style.paragraph_format.space_after = Pt(3)
+    """The shared A4 / Times New Roman 14 document (treem.core.docx_admin)."""
+    doc = dx.new_document()
+    doc.styles["Normal"].paragraph_format.space_after = Pt(3)
     return doc
 
 
@@ -70,16 +54,6 @@ def _run(
     return run
 
 
-def _no_borders(table: Any) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
-
-
 def _centered(cell: Any, lines: Sequence[tuple[str, dict[str, Any]]]) -> None:
     cell.paragraphs[0].text = ""
     for i, (text, fmt) in enumerate(lines):
@@ -96,46 +70,29 @@ def _centered(cell: Any, lines: Sequence[tuple[str, dict[str, Any]]]) -> None:
         )
 
 
-def vn_date(day: dt.date) -> str:
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
 def admin_header(
     doc: Any,
     *,
     body: str,
     parent_body: str = "",
     number: str = "",
+    number_label: str = "Số hồ sơ",
     place: str = "",
     date: dt.date | None = None,
 ) -> None:
-    """The two-column header, then "place, ngày ... tháng ... năm ..." in italics."""
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    left_lines: list[tuple[str, dict[str, Any]]] = []
-    if parent_body:
-        left_lines.append((parent_body.upper(), {}))
-    left_lines.append((body.upper(), {"bold": True}))
-    left_lines.append(("———", {"bold": True}))
-    if number:
-        left_lines.append((number, {}))
-    _centered(left, left_lines)
-    _centered(
-        right,
-        [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"bold": True}),
-            ("Độc lập - Tự do - Hạnh phúc", {"bold": True, "size": BODY_SIZE}),
-            ("———————————", {"bold": True}),
-        ],
+    """The two-column header of treem.core.docx_admin (issuing body, number; national
+    name, motto, place and date)."""
+    dx.add_header(
+        doc,
+        dx.AdminHeader(
+            issuer_lines=[line.upper() for line in (parent_body, body) if line],
+            symbol="",
+            number=number,
+            number_label=number_label,
+            place=place,
+            date=date,
+        ),
     )
-    if place or date:
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        text = ", ".join(x for x in (place, vn_date(date) if date else "") if x)
-        _run(p, text, italic=True)
 
 
 def title(doc: Any, heading: str, subtitle: str = "", form_name: str = "") -> None:
@@ -175,17 +132,7 @@ def field_table(doc: Any, rows: Iterable[tuple[str, str]]) -> None:
 
 def grid(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Any:
     """A bordered table (plan items ...)."""
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].text = ""
-        _run(cell.paragraphs[0], text, bold=True, size=SMALL_SIZE)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.paragraphs[0].text = ""
-            _run(cell.paragraphs[0], str(text), size=SMALL_SIZE)
-    return table
+    return dx.add_grid(doc, headers, [list(map(str, r)) for r in rows], size=13)
 
 
 def signature(
@@ -194,7 +141,7 @@ def signature(
     """Signature block: the signer on the right (optionally a second one on the left)."""
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
+    dx.no_borders(table)
     left, right = table.rows[0].cells
     if left_role:
         _centered(
@@ -219,10 +166,7 @@ def signature(
     )
 
 
-def to_bytes(doc: Any) -> bytes:
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+to_bytes = dx.to_bytes
 
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

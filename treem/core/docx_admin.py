@@ -46,6 +46,7 @@ class AdminHeader:
     place: str = ""
     date: dt.date | None = None
     year: int | None = None
+    number_label: str = "Số"  # "Số hồ sơ" on case forms
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _cell_paragraph(
     return p
 
 
-def _no_borders(table: object) -> None:
+def no_borders(table: object) -> None:
     tbl = table._tbl  # type: ignore[attr-defined]
     tbl_pr = tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -170,15 +171,15 @@ def date_line(place: str, date: dt.date | None, year: int | None = None) -> str:
     return f"{place}, ngày {day} tháng {month} năm {date.year}"
 
 
-def number_line(number: str, symbol: str) -> str:
-    return f"Số: {number}" if number else f"Số:      /{symbol}"
+def number_line(number: str, symbol: str, label: str = "Số") -> str:
+    return f"{label}: {number}" if number else f"{label}:      /{symbol}"
 
 
 def add_header(doc: DocumentObject, header: AdminHeader) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _no_borders(table)
+    no_borders(table)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(10)
     lines = header.issuer_lines or [""]
@@ -187,7 +188,7 @@ def add_header(doc: DocumentObject, header: AdminHeader) -> None:
         p = _cell_paragraph(left, line, bold=last, size=13, first=i == 0)
         if last:
             _underline_rule(p)
-    _cell_paragraph(left, number_line(header.number, header.symbol), size=13)
+    _cell_paragraph(left, number_line(header.number, header.symbol, header.number_label), size=13)
     _cell_paragraph(right, NATIONAL_NAME, bold=True, size=12, first=True)
     motto = _cell_paragraph(right, MOTTO, bold=True, size=13)
     _underline_rule(motto)
@@ -229,7 +230,7 @@ def add_closing(doc: DocumentObject, recipients: Recipients, signature: Signatur
     """The recipients block (left, 12/11 pt) beside the signature block (right)."""
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
-    _no_borders(table)
+    no_borders(table)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(8), Cm(8.5)
     _cell_paragraph(
