@@ -247,3 +247,11 @@ def test_data_quality_page(world: Any, client_for: Any, child_maker: Any) -> Non
 def test_dashboard_cards(world: Any, client_for: Any, kid: Child) -> None:
     body = client_for(world.officer).get("/").content.decode()
     assert "Trẻ em đang theo dõi" in body
+
+
+def test_import_button_only_for_those_who_may_import(world: Any, client_for: Any) -> None:
+    officer_page = client_for(world.officer).get(reverse("registry:child_list")).content.decode()
+    assert "Nhập từ Excel" in officer_page
+    collaborator = client_for(world.collaborator)
+    assert "Nhập từ Excel" not in collaborator.get(reverse("registry:child_list")).content.decode()
+    assert collaborator.get(reverse("registry:import")).status_code == 404
