@@ -4,6 +4,7 @@ support and caregivers of a child as sub-resources. Outside scope = 404; stale =
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -298,6 +299,24 @@ def child_patch(request: HttpRequest, child_id: int, payload: ChildPatch) -> Any
     return Status(200, child_json(selectors.child_get(user=user, pk=updated.pk), detail=True))
 
 
+def _sub_create(
+    request: HttpRequest,
+    child_id: int,
+    add: Callable[..., Any],
+    payload: Schema,
+    to_json: Callable[[Any], dict[str, Any]],
+) -> Any:
+    """Create a sub-record of a child (circumstance, support, caregiver): 201, 404 or 422."""
+    child = _child_for_write(request, child_id)
+    try:
+        obj = add(actor=_user(request), child=child, **payload.dict())
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        return _validation_response(exc)
+    return Status(201, to_json(obj))
+
+
 @router.get("/children/{child_id}/circumstances")
 def circumstance_list(request: HttpRequest, child_id: int) -> Any:
     data = selectors.child_detail(user=_user(request), pk=child_id)
@@ -307,14 +326,7 @@ def circumstance_list(request: HttpRequest, child_id: int) -> Any:
 
 @router.post("/children/{child_id}/circumstances", response={201: dict, 404: dict, 422: dict})
 def circumstance_create(request: HttpRequest, child_id: int, payload: CircumstanceIn) -> Any:
-    child = _child_for_write(request, child_id)
-    try:
-        circ = services.circumstance_add(actor=_user(request), child=child, **payload.dict())
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        return _validation_response(exc)
-    return Status(201, circumstance_json(circ))
+    return _sub_create(request, child_id, services.circumstance_add, payload, circumstance_json)
 
 
 @router.get("/children/{child_id}/supports")
@@ -326,14 +338,7 @@ def support_list(request: HttpRequest, child_id: int) -> Any:
 
 @router.post("/children/{child_id}/supports", response={201: dict, 404: dict, 422: dict})
 def support_create(request: HttpRequest, child_id: int, payload: SupportIn) -> Any:
-    child = _child_for_write(request, child_id)
-    try:
-        support = services.support_add(actor=_user(request), child=child, **payload.dict())
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        return _validation_response(exc)
-    return Status(201, support_json(support))
+    return _sub_create(request, child_id, services.support_add, payload, support_json)
 
 
 @router.get("/children/{child_id}/caregivers")
@@ -345,11 +350,4 @@ def caregiver_list(request: HttpRequest, child_id: int) -> Any:
 
 @router.post("/children/{child_id}/caregivers", response={201: dict, 404: dict, 422: dict})
 def caregiver_create(request: HttpRequest, child_id: int, payload: CaregiverIn) -> Any:
-    child = _child_for_write(request, child_id)
-    try:
-        caregiver = services.caregiver_add(actor=_user(request), child=child, **payload.dict())
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        return _validation_response(exc)
-    return Status(201, caregiver_json(caregiver))
+    return _sub_create(request, child_id, services.caregiver_add, payload, caregiver_json)
