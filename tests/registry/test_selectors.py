@@ -108,3 +108,38 @@ def test_duplicates_and_quality(world: Any, child_maker: Any) -> None:
     assert summary["totals"]["no_caregiver"] == 2
     counts = selectors.registry_counts(user=world.officer, area=world.commune)
     assert counts["total"] == 2 and counts["problems"] == 2
+
+
+def test_search_prefixes_pairs_and_shared_words(world: Any, family: Any, child_maker: Any) -> None:
+    child_maker("Nguyễn Anh", birth_date=born(3))
+    # every typed word starts a word of the name, whatever the order
+    assert names(world.officer, q="ngu va a") == ["Nguyễn Văn An"]
+    assert set(names(world.officer, q="an nguyen")) == {"Nguyễn Văn An", "Nguyễn Anh"}
+    # two typed words may start the same stored word ("a" and "an" both start "anh")
+    assert "Nguyễn Anh" in names(world.officer, q="a an")
+    assert names(world.officer, q="nguyen xyz") == []  # a word no name has
+    # three words: all must match, not two of them
+    assert names(world.officer, q="nguyen van lan") == []
+
+
+def test_caregiver_search_follows_caregiver_changes(world: Any, family: Any) -> None:
+    assert names(world.officer, q="tran ngoc") == ["Nguyễn Văn An"]
+    assert names(world.officer, q="nguyen ngoc") == []  # child's and carer's words don't mix
+    mother = family.caregivers.get()
+    services.caregiver_update(actor=world.officer, caregiver=mother, full_name="Phạm Thị Hoa")
+    assert names(world.officer, q="tran ngoc") == []
+    assert names(world.officer, q="pham hoa") == ["Nguyễn Văn An"]
+    services.caregiver_remove(actor=world.officer, caregiver=mother)
+    assert names(world.officer, q="pham hoa") == []
+    services.caregiver_add(
+        actor=world.officer, child=family, relation="father", full_name="Hà Quang Vinh"
+    )
+    assert names(world.officer, q="vinh ha") == ["Nguyễn Văn An"]
+
+
+def test_renamed_child_is_found_by_its_new_name(world: Any, family: Any) -> None:
+    services.child_update(
+        actor=world.officer, child=family, version=family.version, full_name="Vũ Minh Khôi"
+    )
+    assert names(world.officer, q="khoi vu") == ["Vũ Minh Khôi"]
+    assert names(world.officer, q="nguyen van an") == []

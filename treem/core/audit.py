@@ -38,6 +38,8 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
+        if not getattr(field, "audited", True):  # derived search data, not the record
+            continue
         data[field.attname] = _json_safe(getattr(obj, field.attname))
     return data
 

@@ -21,6 +21,7 @@ from treem.registry.models import (
     Support,
     years_before,
 )
+from treem.registry.search import search_words_refresh
 
 SURNAMES = [
     ("Nguyễn", 30),
@@ -319,6 +320,7 @@ def _seed_commune(
         caregiver.child = children[index]
         caregiver.set_derived()
     Caregiver.objects.bulk_create([c for _i, c in caregivers], batch_size=2000)
+    search_words_refresh([c.pk for c in children])
     _circumstances_and_support(rng, children, officer, today)
     AuditLog.objects.bulk_create(
         [

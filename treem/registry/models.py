@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area, AreaOwned
 from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
+from treem.registry.search import search_words_for
 
 ADULT_AGE = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 16
 
@@ -35,6 +36,88 @@ class Ethnicity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchWordsField(models.Field):
+    """The words a child is found by (see treem/registry/search.py): text[] with a GIN
+    index on PostgreSQL; on SQLite a space-padded text " an nguyen ~lan " for LIKE."""
+
+    description = "search words"
+    audited = False  # derived from the name and caregivers: kept out of audit rows
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection: Any) -> str:
+        return "text[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        words = [str(w) for w in (value or [])]
+        if connection.vendor == "postgresql":
+            return words
+        words = [w for w in words if "|" not in w]
+        return f" {' '.join(words)} " if words else ""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        return str(value).split()
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, str):
+            return value.split()
+        return list(value or [])
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "contains":
+            return _TextContains
+        return super().get_lookup(lookup_name)
+
+
+@SearchWordsField.register_lookup
+class WordsOverlap(models.Lookup):
+    """`search_words && ARRAY[...]` (PostgreSQL): any of the keys is stored."""
+
+    lookup_name = "overlap"
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return ("%s", [list(value)])
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} && {rhs}::text[]", [*lhs_params, *rhs_params]
+
+
+class _TextContains(models.lookups.Contains):
+    """LIKE on the SQLite text form (the value is a plain string, not a word list)."""
+
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return ("%s", [str(value)])
+
+
+class NameWord(models.Model):
+    """The vocabulary of folded name words, so a typed word can be turned into the stored
+    words it starts ("an" -> an, anh) and looked up in the GIN index of search words."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["word"], name="nameword_prefix_idx", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Sex(models.TextChoices):
@@ -174,6 +257,8 @@ class Child(AreaOwned):
     name_folded = models.CharField(max_length=150, default="", blank=True)
     name_tokens = models.CharField(max_length=150, default="", blank=True)
     name_sort = models.CharField(max_length=320, default="", blank=True)
+    # the child's and caregivers' name words and word pairs (treem/registry/search.py)
+    search_words = SearchWordsField()
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_date_precision = models.CharField(
         _("độ chính xác ngày sinh"),
@@ -248,6 +333,8 @@ class Child(AreaOwned):
                 fields=["id_number"],
                 condition=Q(id_number__isnull=False),
                 name="child_unique_id_number",
+                # pattern ops: the same index answers "id_number LIKE '0982%'" searches
+                opclasses=["varchar_pattern_ops"],
             ),
             models.CheckConstraint(
                 condition=Q(sex__in=["", "male", "female"]), name="child_sex_valid"
@@ -299,12 +386,26 @@ class Child(AreaOwned):
         self.full_name = clean(self.full_name)
         self.name_folded = fold(self.full_name)
         self.name_tokens = fold_tokens_sorted(self.full_name)
+        self.search_words = search_words_for(self.name_folded, self._caregiver_names())
         words = self.full_name.split(" ") if self.full_name else []
         given = words[-1] if words else ""
         rest = " ".join(words[:-1])
         self.name_sort = name_sort_string(given, rest)
         self.id_number = clean(self.id_number) or None
         self.id_number_valid = None if not self.id_number else not id_number_problems(self)
+
+    def _caregiver_names(self) -> list[str]:
+        """Folded names of the caregivers not removed (prefetched ones when available)."""
+        if self.pk is None:
+            return []
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "caregivers" in cache:
+            return [c.name_folded for c in cache["caregivers"] if c.removed_at is None]
+        return list(
+            Caregiver.objects.filter(child_id=self.pk, removed_at__isnull=True).values_list(
+                "name_folded", flat=True
+            )
+        )
 
     def age_on(self, on: dt.date | None = None) -> int | None:
         return age_on(self.birth_date, on or dt.date.today())

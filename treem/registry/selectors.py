@@ -21,9 +21,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +40,7 @@ from treem.registry.models import (
     Support,
     years_before,
 )
+from treem.registry.search import words_search_q
 
 _DIGITS = re.compile(r"^[\d\s.\-]{6,}$")
 
@@ -85,14 +84,17 @@ def _ongoing(prefix: str = "") -> Q:
     )
 
 
+_HEALTH_CARD = re.compile(r"^[A-Za-z]{2}\d{6,}$")
+
+
 def name_search_q(q: str, *, user: Any = None) -> Q | None:
     """The name/ID/caregiver condition for a search string (None when blank).
 
-    Every folded word must start a word of the folded name (any order). The child-name
-    match and the caregiver-name match are two id sets, each answered by its own index
-    (GIN trigram on PostgreSQL), combined with UNION: an OR across the two tables would
-    stop PostgreSQL from using either index. Given a `user`, both sets keep to their scope.
-    An ID number of 12 digits is an exact match on the unique index.
+    Digits are an ID number (exact on 12 digits, else its beginning, both on the unique
+    index); two letters and digits a health-insurance card number; anything else a name:
+    every folded word must start a word of the child's name, or every word a word of a
+    caregiver's name, in any order (`treem/registry/search.py`, one GIN index on
+    PostgreSQL). `user` is accepted for callers that pass it; scoping is the caller's.
     """
     raw = (q or "").strip()
     if not raw:
@@ -100,30 +102,11 @@ def name_search_q(q: str, *, user: Any = None) -> Q | None:
     if _DIGITS.match(raw):
         digits = re.sub(r"\D", "", raw)
         if len(digits) == 12:
-            return Q(id_number=digits) | Q(health_insurance_number__icontains=raw)
-        return Q(id_number__startswith=digits) | Q(health_insurance_number__icontains=raw)
-    words = fold(raw).split()
-    if not words:
-        return None
-    scope = child_scope_q(user) if user is not None else Q()
-    cg_scope = child_scope_q(user, prefix="child__") if user is not None else Q()
-    # A commune-sized scope is smaller than any name's match set: read the scope's rows
-    # by the area_path index and test the names on them, not the trigram index (whose
-    # bitmaps for common words like "nguyen" cover a third of the table).
-    column = "name_folded" if not _narrow_scope(user) else "name_unindexed"
-    by_name = (
-        _unindexed(Child.objects.filter(scope))
-        .filter(words_q(words, column))
-        .order_by()
-        .values("pk")
-    )
-    by_caregiver = (
-        _unindexed(Caregiver.objects.filter(cg_scope, removed_at__isnull=True))
-        .filter(words_q(words, column))
-        .order_by()
-        .values("child_id")
-    )
-    return Q(pk__in=by_name.union(by_caregiver))
+            return Q(id_number=digits)
+        return Q(id_number__startswith=digits)
+    if _HEALTH_CARD.match(raw):
+        return Q(health_insurance_number__istartswith=raw)
+    return words_search_q(raw)
 
 
 def _narrow_scope(user: Any) -> bool:
@@ -136,36 +119,10 @@ def _narrow_scope(user: Any) -> bool:
     return len(paths) <= 5 and all(p.strip("/").count("/") >= 1 for p in paths)
 
 
-def _unindexed(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """`name_unindexed`: the folded name through an expression no index matches."""
-    return qs.annotate(name_unindexed=Concat(F("name_folded"), Value("")))
-
-
-def words_q(words: list[str], column: str = "name_folded") -> Q:
-    """Every word starts a word of the folded name, in any order ("an" finds "An", "Anh",
-    not "Lan"): `LIKE 'w%' OR LIKE '% w%'`, which the trigram index answers on PostgreSQL."""
-    cond = Q()
-    for word in words:
-        cond &= Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": " " + word})
-    return cond
-
-
 def search_rank_order(qs: QuerySet[Child], q: str) -> QuerySet[Child]:
-    """Exact folded-name matches first, then the usual Vietnamese order."""
-    folded = fold(q)
-    if not folded or _DIGITS.match(q.strip()):
-        return qs.order_by("name_sort", "id")
-    from django.db.models import Case, IntegerField, Value, When
-
-    tokens = " ".join(sorted(folded.split()))
-    return qs.annotate(
-        _rank=Case(
-            When(name_folded=folded, then=Value(0)),
-            When(name_tokens=tokens, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("_rank", "name_sort", "id")
+    """Search results in the usual Vietnamese order (given name, then surname): an index
+    order, so a common name's first page is read without sorting every match."""
+    return qs.order_by("name_sort", "id")
 
 
 def uses_trigram() -> bool:
@@ -391,10 +348,11 @@ def similar_children(
 ) -> list[Child]:
     """Search-before-create: children in scope whose name matches (and birth year when given)."""
     words = fold(full_name).split()
-    if len(words) < 2 and not birth_date:
+    cond = words_search_q(full_name)
+    if (len(words) < 2 and not birth_date) or cond is None:
         return []
     qs = children_in_scope(user=user).filter(merged_into__isnull=True)
-    qs = qs.filter(words_q(words))
+    qs = qs.filter(cond)
     if birth_date:
         qs = qs.filter(birth_date__year=birth_date.year)
     return list(qs.select_related("area").order_by("name_sort", "id")[:limit])

@@ -40,6 +40,7 @@ from treem.registry.models import (
     SupportSource,
     years_before,
 )
+from treem.registry.search import plain_words, search_words_refresh, vocabulary_add
 
 # Fields of a child that `child_update` may change (residence within the commune included).
 EDITABLE_FIELDS = (
@@ -232,6 +233,7 @@ def child_create(
             child.save()
     except IntegrityError as exc:
         raise ValidationError({"id_number": _("Số định danh đã được dùng cho trẻ khác.")}) from exc
+    vocabulary_add(plain_words(child.search_words))
     audit(actor=actor, action="child.create", obj=child, after=snapshot(child))
     for data in caregivers or []:
         if clean(data.get("full_name")):
@@ -275,6 +277,7 @@ def child_update(*, actor: Any, child: Child, version: int, **changes: Any) -> C
             locked.save()
     except IntegrityError as exc:
         raise ValidationError({"id_number": _("Số định danh đã được dùng cho trẻ khác.")}) from exc
+    vocabulary_add(plain_words(locked.search_words))
     b, a = diff(before, snapshot(locked))
     audit(actor=actor, action="child.update", obj=locked, before=b, after=a)
     return locked
@@ -540,6 +543,7 @@ def caregiver_add(
     caregiver = Caregiver(child=child, **values)
     caregiver.set_derived()
     caregiver.save()
+    search_words_refresh([child.pk])
     audit(
         actor=actor,
         action="caregiver.add",
@@ -562,6 +566,7 @@ def caregiver_update(*, actor: Any, caregiver: Caregiver, **changes: Any) -> Car
         setattr(caregiver, name, value)
     caregiver.set_derived()
     caregiver.save()
+    search_words_refresh([child.pk])
     b, a = diff(before, snapshot(caregiver))
     audit(
         actor=actor,
@@ -579,6 +584,7 @@ def caregiver_remove(*, actor: Any, caregiver: Caregiver) -> Caregiver:
     _require_edit(actor, caregiver.child)
     caregiver.removed_at = timezone.now()
     caregiver.save(update_fields=["removed_at"])
+    search_words_refresh([caregiver.child_id])
     audit(
         actor=actor,
         action="caregiver.remove",
@@ -827,6 +833,7 @@ def children_merge(*, actor: Any, survivor: Child, duplicate: Child) -> AuditLog
     duplicate.merged_into = survivor
     duplicate.version += 1
     duplicate.save()
+    search_words_refresh([survivor.pk, duplicate.pk])
     sb, sa = diff(survivor_before, snapshot(survivor))
     db_, da = diff(duplicate_before, snapshot(duplicate))
     audit(
@@ -893,6 +900,7 @@ def children_unmerge(*, actor: Any, log: AuditLog) -> Child:
     duplicate.set_derived()
     duplicate.version += 1
     duplicate.save()
+    search_words_refresh([survivor.pk, duplicate.pk])
     sb, sa = diff(survivor_before, snapshot(survivor))
     audit(
         actor=actor,

@@ -68,6 +68,12 @@ from treem.registry.models import (
     Ethnicity,
     name_sort_string,
 )
+from treem.registry.search import (
+    plain_words,
+    search_words_for,
+    search_words_refresh,
+    vocabulary_add,
+)
 
 MODES = ("all_or_nothing", "valid_only")
 BATCH = 2000
@@ -853,12 +859,17 @@ def _write(
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
     child_rows: list[dict[str, Any]] = []
+    vocabulary: set[str] = set()
     for r in create:
         v = r.values
         village = v.get("village")
         ethnicity = v.get("ethnicity")
         row = {k: v[k] for k in _CHILD_FIELDS if k in v and k != "ethnicity"}
         row.update(derived_name_columns(v["full_name"]))
+        row["search_words"] = search_words_for(
+            row["name_folded"], [fold_name(cg["full_name"]) for cg in r.caregivers]
+        )
+        vocabulary.update(plain_words(row["search_words"]))
         row.update(
             area_id=village.pk if village else commune.pk,
             area_path=village.path if village else commune.path,
@@ -904,6 +915,7 @@ def _write(
             )
     insert_rows(Caregiver, caregivers)
     insert_rows(ChildCircumstance, circumstances)
+    vocabulary_add(vocabulary)
     result.created_ids = ids
     _apply_updates(actor=actor, rows=update, now=now, note=note, result=result)
     log = audit(
@@ -1030,6 +1042,8 @@ def _apply_updates(
     result.updated = len(result.updated_ids)
     bulk_insert(Caregiver, new_caregivers)
     bulk_insert(ChildCircumstance, new_circumstances)
+    # names and caregivers of updated children feed their search words
+    search_words_refresh(ids)
     AuditLog.objects.bulk_create(audit_rows, batch_size=500)
 
 
@@ -1053,6 +1067,9 @@ def _column_defaults(model: Any) -> dict[str, Any]:
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+_ARRAY_SPECIAL = re.compile(r'[\s,{}"\\]')
+
+
 def _copy_field(value: Any) -> str:
     """A value in PostgreSQL's COPY text format (what psycopg's write_row writes for the
     types an import produces, without its per-row machinery)."""
@@ -1067,6 +1084,10 @@ def _copy_field(value: Any) -> str:
         return str(value)
     if cls is dt.date or cls is dt.datetime:
         return value.isoformat()
+    if cls is list:  # text[] of folded search words: \w characters, "|" and "~" only
+        if any(_ARRAY_SPECIAL.search(v) for v in value):
+            raise TypeError(cls)
+        return "{" + ",".join(value) + "}"
     if isinstance(value, str):  # TextChoices members: their value
         return str(value).translate(_COPY_ESCAPE)
     raise TypeError(cls)
