@@ -1090,6 +1090,11 @@ def _copy_field(value: Any) -> str:
     raise TypeError(cls)
 
 
+def _remember(cache: dict[Any, str], value: Any) -> str:
+    cache[value] = formatted = _copy_field(value)
+    return formatted
+
+
 def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert plain rows ({attname: value}) in batches and return their ids, in order:
     COPY on PostgreSQL (ids taken from the table's sequence first), bulk_create
@@ -1116,11 +1121,20 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
             pick = itemgetter(*attnames)
             lines: list[str] = []
+            # Values repeat down a column (the import's timestamp, commune, villages,
+            # sexes, dates, names): format each distinct value of a column once. A
+            # column holds one Python type, so 1 == True cannot mix two spellings.
+            caches: list[dict[Any, str]] = [{} for _ in attnames]
             for pk, row in zip(ids, rows, strict=True):
-                values = (pk, *pick(row if row.keys() >= keys else {**defaults, **row}))
+                values = pick(row if row.keys() >= keys else {**defaults, **row})
                 try:
-                    lines.append("\t".join([_copy_field(v) for v in values]) + "\n")
-                except TypeError:  # a type we do not format ourselves: psycopg does it
+                    texts = [
+                        cache[v] if v in cache else _remember(cache, v)
+                        for cache, v in zip(caches, values, strict=True)
+                    ]
+                    lines.append(f"{pk}\t" + "\t".join(texts) + "\n")
+                except TypeError:  # unhashable, or a type we do not format: psycopg does it
+                    values = (pk, *values)
                     copy.write("".join(lines))
                     lines.clear()
                     copy.write_row(values)
