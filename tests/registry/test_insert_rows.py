@@ -66,3 +66,34 @@ def test_insert_rows_round_trip(world: Any) -> None:
     )
     mother = Caregiver.objects.get(pk=cg[0])
     assert mother.birth_year == 1990 and mother.removed_at is None and mother.phone == ""
+
+
+def test_insert_rows_repeated_values_keep_each_rows_own(world: Any) -> None:
+    """Values repeat down a column (formatted once per column): every row still gets
+    its own value, NULLs and falsy values included."""
+    now = timezone.now()
+    base = {
+        "area_id": world.village.pk,
+        "area_path": world.village.path,
+        "commune_id": world.commune.pk,
+        "created_at": now,
+        "updated_at": now,
+    }
+    specs = [
+        ("Lê Văn An", dt.date(2019, 1, 5), True, ""),
+        ("Lê Văn An", dt.date(2019, 1, 5), None, "0"),
+        ("Lê Văn Bình", dt.date(2020, 2, 6), False, "0"),
+        ("Lê Văn An", dt.date(2020, 2, 6), True, ""),
+    ]
+    ids = insert_rows(
+        Child,
+        [
+            {**base, "full_name": n, "birth_date": d, "id_number_valid": v, "notes": note}
+            for n, d, v, note in specs
+        ],
+    )
+    got = [
+        (c.full_name, c.birth_date, c.id_number_valid, c.notes)
+        for c in (Child.objects.get(pk=pk) for pk in ids)
+    ]
+    assert got == specs
