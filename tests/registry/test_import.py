@@ -300,6 +300,12 @@ def test_a_clean_file_is_committed_whole_and_reimport_creates_nothing(world: Wor
     assert (pao.birth_date, pao.birth_date_precision) == (dt.date(2019, 1, 1), "year")
     mother = Caregiver.objects.get(child=pao)
     assert (mother.full_name, mother.birth_year, mother.phone) == ("Lò Thị Mỷ", 1995, "0912345678")
+    # imported rows are found by search at once: by the child's and the mother's names
+    from treem.registry.selectors import ChildFilters, child_list
+
+    for q in ("pao lo", "PÁO", "my lo"):
+        found = child_list(user=world.officer, filters=ChildFilters(q=q))
+        assert [c.pk for c in found] == [pao.pk], q
     sua = Child.objects.get(name_folded="mua thi sua")
     assert (sua.birth_date_precision, sua.area) == ("month", world.commune)
 

@@ -97,3 +97,36 @@ def test_insert_rows_repeated_values_keep_each_rows_own(world: Any) -> None:
         for c in (Child.objects.get(pk=pk) for pk in ids)
     ]
     assert got == specs
+
+
+def test_imported_children_are_found_by_name_and_caregiver(world: Any) -> None:
+    """The import's COPY path writes the search words (child, word pairs, caregivers)."""
+    from treem.registry import selectors
+    from treem.registry.importing.service import derived_name_columns
+    from treem.registry.search import search_words_for
+
+    child_ids = insert_rows(
+        Child,
+        [
+            {
+                "area_id": world.village.pk,
+                "area_path": world.village.path,
+                "commune_id": world.commune.pk,
+                "province_code": world.commune.province_code,
+                "full_name": "Giàng A Páo",
+                **derived_name_columns("Giàng A Páo"),
+                "search_words": tuple(search_words_for("giang a pao", ["giang thi mai"])),
+                "birth_date": dt.date(2019, 1, 1),
+                "sex": "male",
+                "created_at": timezone.now(),
+                "updated_at": timezone.now(),
+            }
+        ],
+    )
+    from treem.registry.search import vocabulary_add
+
+    vocabulary_add(["giang", "a", "pao", "thi", "mai"])
+    found = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="pao giang"))
+    assert [c.pk for c in found] == child_ids
+    found = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="mai giang"))
+    assert [c.pk for c in found] == child_ids

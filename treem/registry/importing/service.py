@@ -884,8 +884,11 @@ def _write(
         ethnicity = v.get("ethnicity")
         row = {k: v[k] for k in _CHILD_FIELDS if k in v and k != "ethnicity"}
         row.update(derived_name_columns(v["full_name"]))
-        row["search_words"] = search_words_for(
-            row["name_folded"], [fold_name(cg["full_name"]) for cg in r.caregivers]
+        # a tuple: hashable, so insert_rows formats each distinct word list once
+        row["search_words"] = tuple(
+            search_words_for(
+                row["name_folded"], [fold_name(cg["full_name"]) for cg in r.caregivers]
+            )
         )
         vocabulary.update(plain_words(row["search_words"]))
         row.update(
@@ -1102,7 +1105,7 @@ def _copy_field(value: Any) -> str:
         return str(value)
     if cls is dt.date or cls is dt.datetime:
         return value.isoformat()
-    if cls is list:  # text[] of folded search words: \w characters, "|" and "~" only
+    if cls is tuple or cls is list:  # text[] of folded search words: \w characters, "|" and "~" only
         if any(_ARRAY_SPECIAL.search(v) for v in value):
             raise TypeError(cls)
         return "{" + ",".join(value) + "}"
