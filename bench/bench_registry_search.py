@@ -156,6 +156,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
     from treem.core.roles import roles_sync
     from treem.registry.importing.service import derived_name_columns
     from treem.registry.models import Child, Ethnicity
+    from treem.registry.search import plain_words, search_words_for, vocabulary_add
 
     roles_sync()
     User = get_user_model()
@@ -192,6 +193,10 @@ def ensure_data(total: int) -> tuple[object, object, object]:
     today = dt.date.today()
     now = dt.datetime.now(dt.UTC)
     todo = total - have
+    mothers: dict[int, str] = {}
+    vocabulary: set[str] = set()
+    from treem.core.text import fold
+
     t = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -203,7 +208,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
         raw = cursor.cursor
         cols = (
             "id, area_id, area_path, commune_id, province_code, full_name, name_folded, name_tokens, "
-            "name_sort, birth_date, birth_date_precision, sex, ethnicity_id, id_number, "
+            "name_sort, search_words, birth_date, birth_date_precision, sex, ethnicity_id, id_number, "
             "id_number_valid, birth_registration_place, address, household_head, poverty, "
             "health_insurance_number, schooling, disability_type, disability_level, notes, "
             "status, death_cause, version, created_at, updated_at"
@@ -213,6 +218,9 @@ def ensure_data(total: int) -> tuple[object, object, object]:
                 village, commune_id, village_path = villages[n % len(villages)]
                 name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
                 d = derived_name_columns(name)
+                mother = mothers[n] = f"{rng.choice(SURNAMES)} Thị {rng.choice(GIVEN)}"
+                words = search_words_for(d["name_folded"], [fold(mother)])
+                vocabulary |= plain_words(words)
                 born = today - dt.timedelta(days=rng.randint(10, 15 * 365))
                 male = rng.random() < 0.52
                 number = f"0982{born.year % 100:02d}{pk:06d}"[-12:] if n % 2 else None
@@ -227,6 +235,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
                         d["name_folded"],
                         d["name_tokens"],
                         d["name_sort"],
+                        words,
                         born,
                         "day",
                         "male" if male else "female",
@@ -255,8 +264,8 @@ def ensure_data(total: int) -> tuple[object, object, object]:
             "COPY registry_caregiver (child_id, relation, full_name, name_folded, phone, "
             "id_number, status, created_at) FROM STDIN"
         ) as copy:
-            for pk in ids:
-                name = f"{rng.choice(SURNAMES)} Thị {rng.choice(GIVEN)}"
+            for n, pk in enumerate(ids):
+                name = mothers[n]
                 copy.write_row(
                     (
                         pk,
@@ -270,6 +279,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
                     )
                 )
         print(f"COPY {todo:,} caregivers in {time.perf_counter() - t:.1f} s")
+        vocabulary_add(vocabulary)
         for table in ("core_area", "registry_child", "registry_caregiver"):
             cursor.execute(f"ANALYZE {table}")
     return tinh, xa, commune
