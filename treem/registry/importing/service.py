@@ -1105,7 +1105,7 @@ def _copy_field(value: Any) -> str:
         return str(value)
     if cls is dt.date or cls is dt.datetime:
         return value.isoformat()
-    if cls is tuple or cls is list:  # text[] of folded search words: \w characters, "|" and "~" only
+    if cls is tuple or cls is list:  # text[] of search words: \w characters, "|", "~"
         if any(_ARRAY_SPECIAL.search(v) for v in value):
             raise TypeError(cls)
         return "{" + ",".join(value) + "}"
