@@ -99,3 +99,19 @@ def test_sub_resources(world: Any, api_for: Any, kid: Child) -> None:
         post(other, f"{base}/supports", {"kind": "gift", "date": "2025-06-01"}).status_code == 404
     )
     assert Client().get(f"{base}/circumstances").status_code == 401
+
+
+def test_search_count_stops_at_the_cap_and_says_so(
+    world: Any, api_for: Any, child_maker: Any, monkeypatch: Any
+) -> None:
+    from treem.registry import api as registry_api
+
+    for given in ("An", "Anh", "Ân"):
+        child_maker(f"Nguyễn Văn {given}")
+    monkeypatch.setattr(registry_api, "SEARCH_COUNT_CAP", 2)
+    api = api_for(world.officer)
+    data = api.get("/api/v1/children", {"q": "nguyen an"}).json()
+    assert (data["count"], data["count_capped"], len(data["items"])) == (2, True, 3)
+    exact = api.get("/api/v1/children", {"q": "nguyen anh"}).json()
+    assert exact["count"] == 1 and "count_capped" not in exact
+    assert api.get("/api/v1/children").json()["count"] == 3  # a plain list counts all

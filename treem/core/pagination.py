@@ -22,14 +22,28 @@ def paginate(
     page: int,
     page_size: int,
     serialize: Callable[[Any], Any] | None = None,
+    count_cap: int | None = None,
 ) -> dict[str, Any]:
+    """One page of `qs`. With `count_cap`, counting stops after that many rows and the
+    answer says `"count_capped": true` (the count is then a lower bound): a search that
+    matches tens of thousands is refined, not paged through, and an exact count of it
+    reads every match."""
     if page < 1:
         raise HttpError(422, "Tham số page phải từ 1 trở lên.")
     if page_size < 1 or page_size > MAX_PAGE_SIZE:
         raise HttpError(422, f"Tham số page_size phải từ 1 đến {MAX_PAGE_SIZE}.")
-    count = qs.count() if isinstance(qs, QuerySet) else len(qs)
+    capped = False
+    if isinstance(qs, QuerySet) and count_cap is not None:
+        count = qs.order_by()[: count_cap + 1].count()
+        capped = count > count_cap
+        count = min(count, count_cap)
+    else:
+        count = qs.count() if isinstance(qs, QuerySet) else len(qs)
     start = (page - 1) * page_size
     items = list(qs[start : start + page_size])
     if serialize is not None:
         items = [serialize(i) for i in items]
-    return {"items": items, "count": count}
+    answer: dict[str, Any] = {"items": items, "count": count}
+    if capped:
+        answer["count_capped"] = True
+    return answer

@@ -18,6 +18,8 @@ from treem.core.pagination import paginate
 from treem.registry import selectors, services
 from treem.registry.models import Caregiver, Child, ChildCircumstance, Support
 
+SEARCH_COUNT_CAP = 1000
+
 router = Router(tags=["registry"])
 
 
@@ -240,7 +242,9 @@ def child_list(request: HttpRequest, params: Query[ChildFilterParams]) -> Any:
         status=params.status,
     )
     qs = selectors.child_list_page_qs(selectors.child_list(user=_user(request), filters=filters))
-    return paginate(qs, params.page, params.page_size, child_json)
+    # a search counts up to SEARCH_COUNT_CAP matches (then "count_capped": true)
+    cap = SEARCH_COUNT_CAP if (params.q or "").strip() else None
+    return paginate(qs, params.page, params.page_size, child_json, count_cap=cap)
 
 
 @router.post("/children", response={201: dict, 404: dict, 422: dict})
