@@ -336,6 +336,11 @@ def time_selector(user: object, qs_list: list[str]) -> tuple[list[float], list[f
 
 
 def start_server(env: dict[str, str], workers: int = 2, threads: int = 4) -> subprocess.Popen:
+    """gunicorn as in production (DEBUG off), sharing this process's secret key so the
+    sessions and tokens made here are valid there."""
+    from django.conf import settings
+
+    env = {**env, "TREEM_DEBUG": "0", "TREEM_SECRET_KEY": settings.SECRET_KEY}
     cmd = [
         str(REPO / ".venv" / "bin" / "gunicorn"),
         "treem.wsgi",
