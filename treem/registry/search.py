@@ -18,6 +18,7 @@ On SQLite the column is a text " an nguyen van ~lan ~tran " searched with LIKE.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Q
@@ -31,27 +32,27 @@ PAIR = "|"
 MAX_PAIR_KEYS = 200
 
 
-def _words(folded: str) -> list[str]:
-    return sorted(set(folded.split()))
+@lru_cache(maxsize=100_000)
+def _keys(folded: str, mark: str = "") -> tuple[str, ...]:
+    """The keys of one folded name: its words, then its sorted word pairs (cached: an
+    import or a village repeats the same names and surnames many times)."""
+    words = sorted(set(folded.split()))
+    pairs = [f"{a}{PAIR}{b}" for i, a in enumerate(words) for b in words[i + 1 :]]
+    return tuple(mark + k for k in (*words, *pairs))
 
 
 def name_keys(folded: str) -> list[str]:
-    """The keys of one folded name: its words, then its sorted word pairs."""
-    words = _words(folded)
-    pairs = [f"{a}{PAIR}{b}" for i, a in enumerate(words) for b in words[i + 1 :]]
-    return words + pairs
+    return list(_keys(folded))
 
 
 def search_words_for(child_folded: str, caregivers_folded: Iterable[str] = ()) -> list[str]:
     """`Child.search_words` for a child's folded name and its caregivers' folded names."""
-    keys = name_keys(child_folded)
-    seen = set(keys)
-    for name in caregivers_folded:
-        for key in name_keys(name):
-            marked = CAREGIVER + key
-            if marked not in seen:
-                seen.add(marked)
-                keys.append(marked)
+    keys = list(_keys(child_folded))
+    carers = [c for c in caregivers_folded if c]
+    if len(carers) == 1:
+        keys.extend(_keys(carers[0], CAREGIVER))
+    elif carers:
+        keys.extend(dict.fromkeys(k for name in carers for k in _keys(name, CAREGIVER)))
     return keys
 
 

@@ -70,7 +70,6 @@ from treem.registry.models import (
     name_sort_string,
 )
 from treem.registry.search import (
-    plain_words,
     search_words_for,
     search_words_refresh,
     vocabulary_add,
@@ -877,20 +876,18 @@ def _write(
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
     child_rows: list[dict[str, Any]] = []
-    vocabulary: set[str] = set()
+    names: set[str] = set()  # folded names whose words go into the search vocabulary
     for r in create:
         v = r.values
         village = v.get("village")
         ethnicity = v.get("ethnicity")
         row = {k: v[k] for k in _CHILD_FIELDS if k in v and k != "ethnicity"}
         row.update(derived_name_columns(v["full_name"]))
+        carers = [fold_name(cg["full_name"]) for cg in r.caregivers]
         # a tuple: hashable, so insert_rows formats each distinct word list once
-        row["search_words"] = tuple(
-            search_words_for(
-                row["name_folded"], [fold_name(cg["full_name"]) for cg in r.caregivers]
-            )
-        )
-        vocabulary.update(plain_words(row["search_words"]))
+        row["search_words"] = tuple(search_words_for(row["name_folded"], carers))
+        names.add(row["name_folded"])
+        names.update(carers)
         row.update(
             area_id=village.pk if village else commune.pk,
             area_path=village.path if village else commune.path,
@@ -936,7 +933,7 @@ def _write(
             )
     insert_rows(Caregiver, caregivers)
     insert_rows(ChildCircumstance, circumstances)
-    vocabulary_add(vocabulary)
+    vocabulary_add(word for name in names for word in name.split())
     result.created_ids = ids
     _apply_updates(actor=actor, rows=update, now=now, note=note, result=result)
     log = audit(
@@ -1088,7 +1085,7 @@ def _column_defaults(model: Any) -> dict[str, Any]:
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-_ARRAY_SPECIAL = re.compile(r'[\s,{}"\\]')
+_ARRAY_SPECIAL = re.compile(r'[\s{}"\\]')
 
 
 def _copy_field(value: Any) -> str:
@@ -1106,9 +1103,10 @@ def _copy_field(value: Any) -> str:
     if cls is dt.date or cls is dt.datetime:
         return value.isoformat()
     if cls is tuple or cls is list:  # text[] of search words: \w characters, "|", "~"
-        if any(_ARRAY_SPECIAL.search(v) for v in value):
-            raise TypeError(cls)
-        return "{" + ",".join(value) + "}"
+        text = ",".join(value)
+        if text.count(",") != max(len(value) - 1, 0) or _ARRAY_SPECIAL.search(text):
+            raise TypeError(cls)  # an element needing quotes: psycopg writes it
+        return "{" + text + "}"
     if isinstance(value, str):  # TextChoices members: their value
         return str(value).translate(_COPY_ESCAPE)
     raise TypeError(cls)
