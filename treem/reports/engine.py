@@ -392,17 +392,9 @@ def shares_scan(indicator: Indicator) -> bool:
 
 
 def _shared_facts(spec: ChildCount, groups: list[str]) -> list[_Derived]:
-    """The indicator's facts over the shared aggregate `pre` (columns c, r, d_*, n)."""
-    counter = "(p.im + p.iv)" if spec.id_problem else f"p.{spec.counter}"
-    cols = ["p.c", "p.r", *(f"p.d_{d}" for d in spec.dims if d != "ethnicity")]
-    join = ""
-    if "ethnicity" in spec.dims:
-        meta = apps.get_model("registry.Ethnicity")._meta
-        cols.append(f"COALESCE(e.{_q(meta.get_field('code').column)}, '{UNKNOWN}') AS d_ethnicity")
-        join = f" LEFT JOIN {_q(meta.db_table)} e ON e.{_q(meta.pk.column)} = p.d_ethnicity"
+    """The indicator's facts over `pre` beyond its base keys (`_base_sets`): the groups
+    and the ID number problems (columns c, r, d_*, n)."""
     out: list[_Derived] = []
-    base = f"SELECT {', '.join(cols)}, {counter} AS n FROM pre p{join} WHERE {counter} > 0"
-    out.append(_Derived(base, [], spec.dims))
     if spec.groups and groups:
         values = ", ".join("(%s, %s::bigint)" for _g in groups)
         params: list[Any] = [x for i, g in enumerate(groups) for x in (g, 1 << i)]
@@ -431,6 +423,61 @@ def _shared_facts(spec: ChildCount, groups: list[str]) -> list[_Derived]:
     return out
 
 
+def _base_sets(combos: dict[str, list[tuple[str, ...]]]) -> tuple[str, list[str]]:
+    """One GROUPING SETS pass over `pre` for the base keys of every shared indicator.
+
+    `combos`: per counter, the commune combinations its indicators store. Returns the
+    SELECT (area_id, disaggregation, lvl 0 commune / 1 village, gm the GROUPING() mask of
+    the dimensions, one SUM per counter) and the dimensions (see `_base_where`).
+    """
+    sets = sorted({c for cs in combos.values() for c in cs})
+    dims = sorted({d for c in sets for d in c})
+    assert all(_SLUG.match(d) for d in dims)
+    cols = ["p.c", "p.r", *(f"p.d_{d}" for d in dims if d != "ethnicity")]
+    join = ""
+    if "ethnicity" in dims:
+        meta = apps.get_model("registry.Ethnicity")._meta
+        cols.append(f"COALESCE(e.{_q(meta.get_field('code').column)}, '{UNKNOWN}') AS d_ethnicity")
+        join = f" LEFT JOIN {_q(meta.db_table)} e ON e.{_q(meta.pk.column)} = p.d_ethnicity"
+    counters = sorted(combos)
+    cols += [("(p.im + p.iv)" if c == "ip" else f"p.{c}") + f" AS {c}" for c in counters]
+    fact = f"SELECT {', '.join(cols)} FROM pre p{join}"
+    group_sets = ", ".join(
+        "(" + ", ".join(["f.c", *(f"f.{_q('d_' + d)}" for d in combo)]) + ")" for combo in sets
+    )
+    group_sets += ", (f.r)"
+    key = (
+        "concat_ws(';', "
+        + ", ".join(
+            f"CASE WHEN GROUPING(f.{_q('d_' + d)}) = 0 THEN '{d}=' || f.{_q('d_' + d)} END"
+            for d in dims
+        )
+        + ")"
+        if dims
+        else "''"
+    )
+    grouped = ", ".join(f"f.{_q('d_' + d)}" for d in dims)
+    gm = f"GROUPING({grouped})" if dims else "0"
+    sums = ", ".join(f"SUM(f.{c}) AS {c}" for c in counters)
+    select = (
+        "SELECT CASE WHEN GROUPING(f.c) = 0 THEN f.c ELSE f.r END AS area_id, "
+        f"{key} AS disaggregation, GROUPING(f.c) AS lvl, {gm} AS gm, {sums} "
+        f"FROM ({fact}) f GROUP BY GROUPING SETS ({group_sets})"
+    )
+    return select, dims
+
+
+def _base_where(dims: list[str], counter: str, combos: list[tuple[str, ...]]) -> str:
+    """The rows of `base` holding these combinations (communes) and the village totals."""
+
+    def mask(combo: tuple[str, ...]) -> int:  # GROUPING(): bit set = dimension not grouped
+        return sum(1 << (len(dims) - 1 - i) for i, d in enumerate(dims) if d not in combo)
+
+    masks = ", ".join(str(mask(c)) for c in combos)
+    village = f" OR (b.lvl = 1 AND b.gm = {mask(())})" if () in combos else ""
+    return f"b.{counter} > 0 AND ((b.lvl = 0 AND b.gm IN ({masks})){village})"
+
+
 def _write_shared_children(
     indicators: list[Indicator],
     period: Period,
@@ -454,10 +501,25 @@ def _write_shared_children(
     )
     selects: list[str] = []
     params: list[Any] = []
+    # Base keys: indicators sharing a counter store the same combinations only if they
+    # want the same disaggregations, so key the combinations by (counter, indicator).
+    base: dict[str, list[tuple[str, ...]]] = {}
+    for indicator in indicators:
+        spec = shared_child_count(indicator.computation)
+        assert spec is not None
+        combos = key_combos(set(indicator.disaggregations) & set(spec.dims))
+        base[spec.counter] = sorted(set(base.get(spec.counter, [])) | set(combos))
+    base_sql, base_dims = _base_sets(base)
     for indicator in indicators:
         spec = shared_child_count(indicator.computation)
         assert spec is not None
         wanted = set(indicator.disaggregations)
+        combos = key_combos(wanted & set(spec.dims))
+        selects.append(
+            f"SELECT %s AS indicator_id, b.area_id, b.disaggregation, b.{spec.counter} AS n "
+            f"FROM base b WHERE {_base_where(base_dims, spec.counter, combos)}"
+        )
+        params.append(indicator.pk)
         for derived in _shared_facts(spec, groups):
             communes = key_combos(wanted & set(derived.dims), derived.only)
             if not communes:
@@ -482,6 +544,7 @@ def _write_shared_children(
     table = _q(DataValue._meta.db_table)
     sql = (
         f"WITH flags AS ({flags_sql}), pre AS MATERIALIZED ({pre}), "
+        f"base AS MATERIALIZED ({base_sql}), "
         f"counted AS MATERIALIZED ({counted}), "
         f"gone AS (DELETE FROM {table} WHERE {stored_sql} AND "
         "(indicator_id, area_id, disaggregation) NOT IN "
