@@ -502,3 +502,66 @@ def test_locked_commune_keeps_its_values_on_recompute(kids: Kids, cases) -> None
     assert stored("child_population", w.village.key) == village_before
     # the other commune was recomputed
     assert stored("abused_children", w.other_commune.key)[""] == 1
+
+
+def _all_values() -> dict[tuple[str, str, str], Decimal]:
+    return {
+        (dv.indicator.slug, dv.area.key, dv.disaggregation): dv.value
+        for dv in DataValue.objects.filter(period="2026H1").select_related("indicator", "area")
+    }
+
+
+def test_indicators_computed_together_equal_each_computed_alone(kids: Kids, cases) -> None:
+    """The shared children scan (PostgreSQL) stores exactly what one statement per
+    indicator stores: every key, zero rows included, for communes and villages."""
+    from treem.reports.engine import shares_scan
+    from treem.reports.services import compute_indicators, computed_indicators
+
+    w = kids.world
+    inds = computed_indicators(P)
+    for ind in inds:
+        compute_indicator(ind, P, w.province)
+    alone = _all_values()
+    assert alone
+    DataValue.objects.filter(period="2026H1").delete()
+    compute_indicators(inds, P, w.province)
+    assert _all_values() == alone
+    # a recomputation changes nothing, and the run's steps cover every indicator once
+    assert compute_indicators(inds, P, w.province) == 0
+    run = computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    assert sorted(run.steps) == sorted(i.slug for i in inds) and run.done_steps == len(inds)
+    assert _all_values() == alone
+    shared = [i for i in inds if shares_scan(i)]
+    assert run.steps[: len(shared)] == [i.slug for i in shared]
+
+
+def test_shared_scan_counts_a_child_once_per_group_and_honours_locks(kids: Kids) -> None:
+    from treem.reports.models import Report, ReportStatus
+    from treem.reports.services import compute_indicators, computed_indicators
+
+    w = kids.world
+    child = next(c for c in kids.children if c.commune_id == w.commune.pk and counted(c))
+    for group in ("a", "d"):
+        ChildCircumstance.objects.create(
+            child=child, kind="special", group=group, start_date=dt.date(2025, 1, 1)
+        )
+    inds = computed_indicators(P)
+    compute_indicators(inds, P, w.province)
+    special = stored("special_circumstances", w.commune.key)
+    children = [c for c in Child.objects.filter(commune=w.commune) if counted(c)]
+    assert special[""] == sum(1 for c in children if special_groups(c))
+    for group in ("a", "d"):
+        assert special[f"circumstance_group={group}"] == sum(
+            1 for c in children if group in special_groups(c)
+        )
+    Report.objects.create(
+        area=w.commune,
+        province_code=w.commune.province_code,
+        period="2026H1",
+        status=ReportStatus.APPROVED,
+        due_date=dt.date(2026, 7, 15),
+    )
+    before = stored("child_population", w.commune.key)
+    Child.objects.filter(pk=child.pk).update(status="moved", status_date=dt.date(2026, 1, 2))
+    compute_indicators(inds, P, w.province, skip_paths=[w.commune.path])
+    assert stored("child_population", w.commune.key) == before

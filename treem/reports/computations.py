@@ -22,11 +22,13 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -316,6 +318,105 @@ def injury_deaths(period: Period, paths: list[str]) -> list[Fact]:
     return _incidents(period, paths, "died")
 
 
+# -- the shared children scan (PostgreSQL) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildCount:
+    """An indicator the engine can count in the one shared scan of the registry.
+
+    The scan aggregates every counted child once, at the finest grain (commune, village,
+    sex, age group, ethnicity, special-circumstance groups held), with one counter per
+    indicator; each indicator's stored keys are then derived from that small aggregate.
+    `counter`: the summed column (`n` every counted child, `ar` at risk, `sp` in special
+    circumstances, `ss` special and supported, `ip` with an ID number problem).
+    `groups`: also the circumstance_group keys (a child counts once per group it holds);
+    `id_problem`: also the id_problem keys (missing / invalid, exclusive per child).
+    """
+
+    counter: str
+    dims: tuple[str, ...]
+    groups: bool = False
+    id_problem: bool = False
+
+
+# Each entry must count exactly what the computation of the same name counts (the tests
+# compare both paths); a computation replaced through `register` is not shared.
+SHARED_CHILDREN: dict[str, tuple[Callable[..., list[Fact]], ChildCount]] = {}
+
+
+def child_scan(period: Period, paths: list[str]) -> QuerySet[Any]:
+    """Every counted child once: c, r, k (the child), d_sex, d_age_group, d_ethnicity
+    (the id) and the ID number problem as two 0/1 columns."""
+    missing = Q(id_number__isnull=True) | Q(id_number="")
+    Child = _model("registry.Child")
+    Area = _model("core.Area")
+    # The communes as a semi-join, not a join on a path LIKE: the planner then estimates
+    # the children scanned as most of the table and hashes the small side.
+    communes = Area.objects.filter(
+        reduce(lambda a, b: a | b, (Q(path__startswith=p) for p in paths))
+    ).values("id")
+    children = Child.objects.filter(commune_id__in=communes).filter(counted_children_q(period))
+    return (
+        _child_fact(
+            children,
+            period,
+            {
+                "k": F("pk"),
+                "d_ethnicity": F("ethnicity_id"),
+                "im": Case(When(missing, then=Value(1)), default=Value(0)),
+                "iv": Case(
+                    When(missing, then=Value(0)),
+                    When(id_number_valid=False, then=Value(1)),
+                    default=Value(0),
+                ),
+            },
+        )
+        .values("c", "r", "k", "d_sex", "d_age_group", "d_ethnicity", "im", "iv")
+        .order_by()
+    )
+
+
+def special_group_values() -> list[str]:
+    """Every special-circumstance group recorded (a superset of those in any period)."""
+    ChildCircumstance = _model("registry.ChildCircumstance")
+    return sorted(
+        ChildCircumstance.objects.filter(kind="special")
+        .order_by()
+        .values_list("group", flat=True)
+        .distinct()
+    )
+
+
+def child_flags(period: Period, groups: list[str]) -> QuerySet[Any]:
+    """Per child with a circumstance in the period: ar, sp, ss (0/1) and `mask`, the bit
+    OR of the special groups held (bit i for `groups[i]`). PostgreSQL (bit_or)."""
+    from django.contrib.postgres.aggregates import BitOr
+
+    ChildCircumstance = _model("registry.ChildCircumstance")
+    Support = _model("registry.Support")
+    special = Q(kind="special")
+    # An uncorrelated IN (a hashed subplan): a correlated EXISTS inside the aggregate is
+    # costed per row and makes the planner hash the million children instead of these.
+    supported = Q(child_id__in=Support.objects.filter(_supported_q(period)).values("child_id"))
+    bits = [When(special & Q(group=g), then=Value(1 << i)) for i, g in enumerate(groups)]
+    return (
+        ChildCircumstance.objects.filter(
+            _overlaps(period, "start_date", "end_date"),
+            removed_at__isnull=True,
+            kind__in=["special", "at_risk"],
+        )
+        .values("child_id")
+        .annotate(
+            ar=Max(Case(When(kind="at_risk", then=Value(1)), default=Value(0))),
+            sp=Max(Case(When(special, then=Value(1)), default=Value(0))),
+            ss=Max(Case(When(special & supported, then=Value(1)), default=Value(0))),
+            mask=BitOr(Case(*bits, default=Value(0), output_field=BigIntegerField())),
+        )
+        .order_by()
+    )
+
+
 SEX_ZERO = {"sex": ["male", "female"], "age_group": [g for g, _a, _b in AGE_GROUPS]}
 
 COMPUTATIONS: dict[str, Computation] = {
@@ -342,3 +443,35 @@ def register(computation: Computation) -> None:
 
 def available(name: str) -> bool:
     return name in COMPUTATIONS
+
+
+SHARED_CHILDREN.update(
+    {
+        "child_population": (
+            child_population,
+            ChildCount("n", ("sex", "age_group", "ethnicity")),
+        ),
+        "special_circumstances": (
+            special_circumstances,
+            ChildCount("sp", ("sex", "age_group"), groups=True),
+        ),
+        "special_circumstances_supported": (
+            special_circumstances_supported,
+            ChildCount("ss", ("sex", "age_group"), groups=True),
+        ),
+        "at_risk": (at_risk, ChildCount("ar", ("sex", "age_group"))),
+        "id_number_problems": (
+            id_number_problems,
+            ChildCount("ip", ("sex", "age_group"), id_problem=True),
+        ),
+    }
+)
+
+
+def shared_child_count(name: str) -> ChildCount | None:
+    """The shared-scan spec of a computation, unless it was replaced through `register`."""
+    entry = SHARED_CHILDREN.get(name)
+    comp = COMPUTATIONS.get(name)
+    if entry is None or comp is None or comp.build is not entry[0]:
+        return None
+    return entry[1]

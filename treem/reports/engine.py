@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import connection
@@ -33,7 +33,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from treem.core.models import Area, AreaLevel
-from treem.reports.computations import COMPUTATIONS, UNKNOWN, Fact
+from treem.reports.computations import (
+    COMPUTATIONS,
+    UNKNOWN,
+    ChildCount,
+    Fact,
+    child_flags,
+    child_scan,
+    shared_child_count,
+    special_group_values,
+)
 from treem.reports.models import DataValue, Indicator, ValueSource
 from treem.reports.periods import Period
 
@@ -41,6 +50,10 @@ from treem.reports.periods import Period
 CROSSED = ("age_group", "sex")
 _SLUG = re.compile(r"^[a-z_]+$")
 WORK_MEM = "64MB"
+# These statements are long (grouping sets, one branch per key) and costed high, so the
+# default JIT settings compile them with LLVM optimisation and inlining: measured at
+# ~2 s per statement, more than the counting itself. Local to the computation.
+JIT = "off"
 
 
 def key_combos(dims: Iterable[str], only: str | None = None) -> list[tuple[str, ...]]:
@@ -196,6 +209,27 @@ ON_CONFLICT = (
 )
 
 
+def _zero_select(indicator: Indicator, paths: list[str]) -> tuple[str, list[Any]]:
+    """SELECT area_id, disaggregation, 0 AS n: the zero rows of every current commune in
+    scope (the total and the zero-filled categories), so zero is a row, never missing."""
+    comp = COMPUTATIONS[indicator.computation]
+    wanted = set(indicator.disaggregations)
+    keys = [""] + [
+        f"{d}={v}" for d, values in sorted(comp.zero_fill.items()) if d in wanted for v in values
+    ]
+    communes_sql, communes_params = (
+        Area.objects.filter(_areas_q(paths), level=AreaLevel.COMMUNE, valid_to__isnull=True)
+        .values("id")
+        .query.sql_with_params()
+    )
+    key_rows = " UNION ALL ".join("SELECT %s AS disaggregation" for _k in keys)
+    return (
+        f"SELECT z0.id AS area_id, z.disaggregation, 0 AS n FROM {_q(Area._meta.db_table)} z0 "
+        f"CROSS JOIN ({key_rows}) z WHERE z0.id IN ({communes_sql})",
+        [*keys, *communes_params],
+    )
+
+
 def _counted_select(
     indicator: Indicator, period: Period, paths: list[str]
 ) -> tuple[str, list[Any], list[str], list[Any]]:
@@ -228,20 +262,9 @@ def _counted_select(
             ctes.append(f"{name} AS ({sql})")
             cte_params.extend(fparams)
             selects.append(_union_select(name, agg, communes, villages))
-    keys = [""] + [
-        f"{d}={v}" for d, values in sorted(comp.zero_fill.items()) if d in wanted for v in values
-    ]
-    communes_sql, communes_params = (
-        Area.objects.filter(_areas_q(paths), level=AreaLevel.COMMUNE, valid_to__isnull=True)
-        .values("id")
-        .query.sql_with_params()
-    )
-    key_rows = " UNION ALL ".join("SELECT %s AS disaggregation" for _k in keys)
-    selects.append(
-        f"SELECT z0.id AS area_id, z.disaggregation, 0 AS n FROM {_q(Area._meta.db_table)} z0 "
-        f"CROSS JOIN ({key_rows}) z WHERE z0.id IN ({communes_sql})"
-    )
-    params.extend([*keys, *communes_params])
+    zero_sql, zero_params = _zero_select(indicator, paths)
+    selects.append(zero_sql)
+    params.extend(zero_params)
     union = " UNION ALL ".join(selects)
     select = (
         "SELECT u.area_id, u.disaggregation, SUM(u.n) AS n "
@@ -284,6 +307,7 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
             # must hash in memory: the default 4 MB spills it to disk and makes the
             # planner sort for the grouping sets. Local to the computation's transaction.
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(f"SET LOCAL jit = {JIT}")
             cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
             return max(cursor.rowcount, 0)
         delete_computed(indicator, period, paths, skip)
@@ -294,10 +318,13 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
         return max(cursor.rowcount, 0)
 
 
-def _stored_qs(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> Any:
+def _stored_qs(
+    indicator: Indicator | list[Indicator], period: Period, paths: list[str], skip: list[str]
+) -> Any:
+    indicators = indicator if isinstance(indicator, list) else [indicator]
     stored = DataValue.objects.filter(
         reduce(lambda a, b: a | b, (Q(area_path__startswith=p) for p in paths)),
-        indicator=indicator,
+        indicator__in=indicators,
         period=period.code,
         source=ValueSource.COMPUTED,
     )
@@ -307,7 +334,7 @@ def _stored_qs(indicator: Indicator, period: Period, paths: list[str], skip: lis
 
 
 def _stored_where(
-    indicator: Indicator, period: Period, paths: list[str], skip: list[str]
+    indicator: Indicator | list[Indicator], period: Period, paths: list[str], skip: list[str]
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (on the values table itself) selecting the stored computed rows."""
     query = _stored_qs(indicator, period, paths, skip).query
@@ -320,3 +347,260 @@ def delete_computed(indicator: Indicator, period: Period, paths: list[str], skip
     """Remove the previous computed values of the subtree (locked areas keep theirs)."""
     stale = _stored_qs(indicator, period, paths, skip)
     return stale._raw_delete(stale.db)  # aggregates only: no signals, no cascades to collect
+
+
+# -- several indicators at once ------------------------------------------------------------
+
+# Bits of the special-group mask (a bigint); more distinct groups than this falls back to
+# one statement per indicator.
+MAX_GROUPS = 62
+
+
+def write_computed_many(
+    indicators: list[Indicator], period: Period, paths: list[str], skip: list[str]
+) -> int:
+    """Replace the computed values of several indicators; same result as `write_computed`
+    for each. On PostgreSQL the indicators counted over the registry's children share one
+    scan of it (`_write_shared_children`) instead of one scan each."""
+    rest = list(indicators)
+    rows = 0
+    if connection.vendor == "postgresql":
+        shared = [i for i in indicators if shared_child_count(i.computation) is not None]
+        groups = special_group_values() if len(shared) > 1 else []
+        if len(shared) > 1 and len(groups) <= MAX_GROUPS:
+            rows += _write_shared_children(shared, period, paths, skip, groups)
+            rest = [i for i in indicators if i not in shared]
+    for indicator in rest:
+        rows += write_computed(indicator, period, paths, skip)
+    return rows
+
+
+class _Derived(NamedTuple):
+    """A fact over the shared aggregate: its SELECT (c, r, d_*, n) and keys."""
+
+    sql: str
+    params: list[Any]
+    dims: tuple[str, ...]
+    only: str | None = None
+
+
+def shares_scan(indicator: Indicator) -> bool:
+    """Whether `write_computed_many` counts this indicator in the shared children scan."""
+    return (
+        connection.vendor == "postgresql" and shared_child_count(indicator.computation) is not None
+    )
+
+
+def _shared_facts(spec: ChildCount, groups: list[str]) -> list[_Derived]:
+    """The indicator's facts over `pre` beyond its base keys (`_base_sets`): the groups
+    and the ID number problems (columns c, r, d_*, n).
+
+    Both only feed keys of their own dimension per commune (`only`, no village rows), so
+    `pre` is first summed per commune (and group mask): the join to the groups and the
+    grouping sets then see a few thousand rows instead of every row of `pre`.
+    """
+    out: list[_Derived] = []
+    counter = spec.counter
+    if spec.groups and groups:
+        values = ", ".join("(%s, %s::bigint)" for _g in groups)
+        params: list[Any] = [x for i, g in enumerate(groups) for x in (g, 1 << i)]
+        out.append(
+            _Derived(
+                "SELECT p.c, NULL::bigint AS r, g.grp AS d_circumstance_group, p.n "
+                f"FROM (SELECT p.c, p.mask, SUM(p.{counter}) AS n FROM pre p "
+                f"WHERE p.{counter} > 0 AND p.mask <> 0 GROUP BY p.c, p.mask) p "
+                f"JOIN (VALUES {values}) g (grp, bit) ON (p.mask & g.bit) <> 0",
+                params,
+                ("circumstance_group",),
+                "circumstance_group",
+            )
+        )
+    if spec.id_problem:
+        head = "SELECT p.c, NULL::bigint AS r"
+        per_commune = (
+            "(SELECT p.c, SUM(p.im) AS im, SUM(p.iv) AS iv FROM pre p "
+            "WHERE p.im > 0 OR p.iv > 0 GROUP BY p.c) p"
+        )
+        out.append(
+            _Derived(
+                f"{head}, 'missing' AS d_id_problem, p.im AS n FROM {per_commune} "
+                f"WHERE p.im > 0 UNION ALL {head}, 'invalid' AS d_id_problem, p.iv AS n "
+                f"FROM {per_commune} WHERE p.iv > 0",
+                [],
+                ("id_problem",),
+                "id_problem",
+            )
+        )
+    return out
+
+
+def _base_sets(combos: dict[str, list[tuple[str, ...]]]) -> tuple[str, list[str]]:
+    """The base keys of every shared indicator, from `pre`.
+
+    `combos`: per counter, the commune combinations its indicators store. Returns the
+    SELECT (area_id, disaggregation, lvl 0 commune / 1 village, gm the GROUPING() mask of
+    the dimensions, one SUM per counter) and the dimensions (see `_base_where`).
+
+    `pre` is grouped by village and special groups too (~170k rows per million children);
+    the commune keys need neither, so `pre` is first summed at the commune grain (commune
+    × every dimension, a few thousand rows) and GROUPING SETS runs over that; the village
+    totals are one plain GROUP BY of `pre`. Measured: the grouping sets over `pre` itself
+    were a third of the statement.
+    """
+    sets = sorted({c for cs in combos.values() for c in cs})
+    dims = sorted({d for c in sets for d in c})
+    assert all(_SLUG.match(d) for d in dims)
+    counters = sorted(combos)
+    measures = [("(p.im + p.iv)" if c == "ip" else f"p.{c}") for c in counters]
+    raw = ", ".join(f"p.d_{d}" for d in dims)
+    fine = (
+        f"SELECT p.c{', ' + raw if dims else ''}, "
+        + ", ".join(f"SUM({m}) AS {c}" for m, c in zip(measures, counters, strict=True))
+        + f" FROM pre p GROUP BY p.c{', ' + raw if dims else ''}"
+    )
+    cols = ["p.c", *(f"p.d_{d}" for d in dims if d != "ethnicity")]
+    join = ""
+    if "ethnicity" in dims:
+        meta = apps.get_model("registry.Ethnicity")._meta
+        cols.append(f"COALESCE(e.{_q(meta.get_field('code').column)}, '{UNKNOWN}') AS d_ethnicity")
+        join = f" LEFT JOIN {_q(meta.db_table)} e ON e.{_q(meta.pk.column)} = p.d_ethnicity"
+    cols += [f"p.{c}" for c in counters]
+    fact = f"SELECT {', '.join(cols)} FROM ({fine}) p{join}"
+    group_sets = ", ".join(
+        "(" + ", ".join(["f.c", *(f"f.{_q('d_' + d)}" for d in combo)]) + ")" for combo in sets
+    )
+    key = (
+        "concat_ws(';', "
+        + ", ".join(
+            f"CASE WHEN GROUPING(f.{_q('d_' + d)}) = 0 THEN '{d}=' || f.{_q('d_' + d)} END"
+            for d in dims
+        )
+        + ")"
+        if dims
+        else "''"
+    )
+    grouped = ", ".join(f"f.{_q('d_' + d)}" for d in dims)
+    gm = f"GROUPING({grouped})" if dims else "0"
+    sums = ", ".join(f"SUM(f.{c}) AS {c}" for c in counters)
+    village_sums = ", ".join(f"SUM({m}) AS {c}" for m, c in zip(measures, counters, strict=True))
+    select = (
+        f"SELECT f.c AS area_id, {key} AS disaggregation, 0 AS lvl, {gm} AS gm, {sums} "
+        f"FROM ({fact}) f GROUP BY GROUPING SETS ({group_sets}) "
+        f"UNION ALL SELECT p.r, '', 1, {(1 << len(dims)) - 1}, {village_sums} "
+        "FROM pre p WHERE p.r IS NOT NULL GROUP BY p.r"
+    )
+    return select, dims
+
+
+def _base_where(dims: list[str], counter: str, combos: list[tuple[str, ...]]) -> str:
+    """The rows of `base` holding these combinations (communes) and the village totals."""
+
+    def mask(combo: tuple[str, ...]) -> int:  # GROUPING(): bit set = dimension not grouped
+        return sum(1 << (len(dims) - 1 - i) for i, d in enumerate(dims) if d not in combo)
+
+    masks = ", ".join(str(mask(c)) for c in combos)
+    village = f" OR (b.lvl = 1 AND b.gm = {mask(())})" if () in combos else ""
+    return f"b.{counter} > 0 AND ((b.lvl = 0 AND b.gm IN ({masks})){village})"
+
+
+def _write_shared_children(
+    indicators: list[Indicator],
+    period: Period,
+    paths: list[str],
+    skip: list[str],
+    groups: list[str],
+) -> int:
+    """PostgreSQL, one statement for every children indicator: one scan of the registry
+    joined to each child's circumstance flags (`pre`: the finest-grain aggregate with one
+    counter per indicator), each indicator's keys derived from `pre` by GROUPING SETS,
+    then the same delete-gone + upsert-changed write as `write_computed`."""
+    flags_sql, flags_params = child_flags(period, groups).query.sql_with_params()
+    kids_sql, kids_params = child_scan(period, paths).query.sql_with_params()
+    pre = (
+        "SELECT k0.c, NULLIF(k0.r, k0.c) AS r, k0.d_sex, k0.d_age_group, k0.d_ethnicity, "
+        "COALESCE(f.mask, 0) AS mask, COUNT(*) AS n, SUM(k0.im) AS im, SUM(k0.iv) AS iv, "
+        "SUM(COALESCE(f.ar, 0)) AS ar, SUM(COALESCE(f.sp, 0)) AS sp, "
+        "SUM(COALESCE(f.ss, 0)) AS ss "
+        f"FROM ({kids_sql}) k0 LEFT JOIN flags f ON f.child_id = k0.k "
+        "GROUP BY k0.c, k0.r, k0.d_sex, k0.d_age_group, k0.d_ethnicity, COALESCE(f.mask, 0)"
+    )
+    selects: list[str] = []
+    params: list[Any] = []
+    # Base keys: indicators sharing a counter store the same combinations only if they
+    # want the same disaggregations, so key the combinations by (counter, indicator).
+    base: dict[str, list[tuple[str, ...]]] = {}
+    for indicator in indicators:
+        spec = shared_child_count(indicator.computation)
+        assert spec is not None
+        combos = key_combos(set(indicator.disaggregations) & set(spec.dims))
+        base[spec.counter] = sorted(set(base.get(spec.counter, [])) | set(combos))
+    base_sql, base_dims = _base_sets(base)
+    for indicator in indicators:
+        spec = shared_child_count(indicator.computation)
+        assert spec is not None
+        wanted = set(indicator.disaggregations)
+        combos = key_combos(wanted & set(spec.dims))
+        selects.append(
+            f"SELECT %s AS indicator_id, b.area_id, b.disaggregation, b.{spec.counter} AS n "
+            f"FROM base b WHERE {_base_where(base_dims, spec.counter, combos)}"
+        )
+        params.append(indicator.pk)
+        for derived in _shared_facts(spec, groups):
+            communes = key_combos(wanted & set(derived.dims), derived.only)
+            if not communes:
+                continue
+            dims = sorted({d for combo in communes for d in combo})
+            assert all(_SLUG.match(d) for d in dims)
+            gs = _grouping_sets_select(
+                derived.sql, "SUM(f.n)", dims, communes, village_combos(communes)
+            )
+            selects.append(f"SELECT %s AS indicator_id, s.* FROM ({gs}) s")
+            params.extend([indicator.pk, *derived.params])
+        zero_sql, zero_params = _zero_select(indicator, paths)
+        selects.append(f"SELECT %s AS indicator_id, z.* FROM ({zero_sql}) z")
+        params.extend([indicator.pk, *zero_params])
+    counted = (
+        "SELECT u.indicator_id, u.area_id, u.disaggregation, SUM(u.n) AS n "
+        f"FROM ({' UNION ALL '.join(selects)}) u "
+        "GROUP BY u.indicator_id, u.area_id, u.disaggregation"
+    )
+    stored_sql, stored_params = _stored_where(indicators, period, paths, skip)
+    skip_sql, skip_params = _not_skipped(skip)
+    table = _q(DataValue._meta.db_table)
+    sql = (
+        f"WITH flags AS ({flags_sql}), pre AS MATERIALIZED ({pre}), "
+        f"base AS MATERIALIZED ({base_sql}), "
+        f"counted AS MATERIALIZED ({counted}), "
+        f"gone AS (DELETE FROM {table} WHERE {stored_sql} AND "
+        "(indicator_id, area_id, disaggregation) NOT IN "
+        "(SELECT g.indicator_id, g.area_id, g.disaggregation FROM counted g)) "
+        + _insert_head()
+        + "SELECT g.indicator_id, %s, a.id, a.path, a.level, a.province_code, "
+        "g.disaggregation, g.n, %s, %s "
+        f"FROM counted g JOIN {_q(Area._meta.db_table)} a ON a.id = g.area_id WHERE 1 = 1"
+        + skip_sql
+        + ON_CONFLICT
+        + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
+        f"OR {table}.source <> excluded.source"
+    )
+    head: list[Any] = [period.code, ValueSource.COMPUTED, timezone.now()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(f"SET LOCAL jit = {JIT}")
+        # ~170k groups per million children fit in work_mem: hash them (the estimate
+        # multiplies the columns' distinct counts and would pick an external sort).
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(
+            sql,
+            [
+                *flags_params,
+                *kids_params,
+                *params,
+                *stored_params,
+                *head,
+                *skip_params,
+            ],
+        )
+        rows = max(cursor.rowcount, 0)
+        cursor.execute("RESET enable_sort")  # the rest of the transaction plans as usual
+        return rows
