@@ -209,6 +209,33 @@ ON_CONFLICT = (
 )
 
 
+def _merge_ctes(stored_sql: str, keys: tuple[str, ...]) -> str:
+    """PostgreSQL: after `counted` (keys and n), the stored computed rows (`stored`, read
+    once) and the DELETE of those whose key is no longer counted (`gone`).
+
+    NOT IN over a CTE is a hashed subplan whatever the (often stale) statistics of the
+    values table say; NOT EXISTS or an anti-join risked a nested loop.
+    """
+    table = _q(DataValue._meta.db_table)
+    cols = ", ".join(keys)
+    return (
+        f"stored AS MATERIALIZED (SELECT id, {cols}, value FROM {table} WHERE {stored_sql}), "
+        f"gone AS (DELETE FROM {table} WHERE id IN (SELECT s.id FROM stored s WHERE "
+        f"({', '.join('s.' + k for k in keys)}) NOT IN "
+        f"(SELECT {', '.join('g.' + k for k in keys)} FROM counted g))) "
+    )
+
+
+def _changed_only(keys: tuple[str, ...]) -> str:
+    """The counted rows (`g`) not already stored with the same value: a recomputation
+    that changes nothing writes nothing and does not probe the unique index per key
+    (the upsert's own filter stays for rows stored by hand)."""
+    return (
+        f" AND ({', '.join('g.' + k for k in keys)}, g.n) NOT IN "
+        f"(SELECT {', '.join('s.' + k for k in keys)}, s.value FROM stored s)"
+    )
+
+
 def _zero_select(indicator: Indicator, paths: list[str]) -> tuple[str, list[Any]]:
     """SELECT area_id, disaggregation, 0 AS n: the zero rows of every current commune in
     scope (the total and the zero-filled categories), so zero is a row, never missing."""
@@ -291,13 +318,10 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
             stored_sql, stored_params = _stored_where(indicator, period, paths, skip)
             sql = (
                 f"WITH counted AS MATERIALIZED ({select}), "
-                # NOT IN over the CTE is a hashed subplan whatever the (often stale)
-                # statistics of the values table say; NOT EXISTS risked a nested loop.
-                f"gone AS (DELETE FROM {table} WHERE {stored_sql} AND "
-                "(area_id, disaggregation) NOT IN "
-                "(SELECT g.area_id, g.disaggregation FROM counted g)) "
+                + _merge_ctes(stored_sql, ("area_id", "disaggregation"))
                 + _insert_head()
                 + _select_values("SELECT * FROM counted")
+                + _changed_only(("area_id", "disaggregation"))
                 + skip_sql
                 + ON_CONFLICT
                 + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
@@ -574,13 +598,12 @@ def _write_shared_children(
     sql = (
         f"WITH base AS MATERIALIZED ({base_sql}), "
         f"counted AS MATERIALIZED ({counted}), "
-        f"gone AS (DELETE FROM {table} WHERE {stored_sql} AND "
-        "(indicator_id, area_id, disaggregation) NOT IN "
-        "(SELECT g.indicator_id, g.area_id, g.disaggregation FROM counted g)) "
+        + _merge_ctes(stored_sql, ("indicator_id", "area_id", "disaggregation"))
         + _insert_head()
         + "SELECT g.indicator_id, %s, a.id, a.path, a.level, a.province_code, "
         "g.disaggregation, g.n, %s, %s "
         f"FROM counted g JOIN {_q(Area._meta.db_table)} a ON a.id = g.area_id WHERE 1 = 1"
+        + _changed_only(("indicator_id", "area_id", "disaggregation"))
         + skip_sql
         + ON_CONFLICT
         + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
