@@ -41,10 +41,6 @@ def _keys(folded: str, mark: str = "") -> tuple[str, ...]:
     return tuple(mark + k for k in (*words, *pairs))
 
 
-def name_keys(folded: str) -> list[str]:
-    return list(_keys(folded))
-
-
 def search_words_for(child_folded: str, caregivers_folded: Iterable[str] = ()) -> list[str]:
     """`Child.search_words` for a child's folded name and its caregivers' folded names."""
     keys = list(_keys(child_folded))

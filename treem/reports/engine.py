@@ -77,6 +77,17 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _grouping_key(dims: Any) -> str:
+    """The disaggregation key of a GROUPING SETS row: "sex=male;age_group=0_3", or ''."""
+    if not dims:
+        return "''"
+    parts = ", ".join(
+        f"CASE WHEN GROUPING(f.{_q('d_' + d)}) = 0 THEN '{d}=' || f.{_q('d_' + d)} END"
+        for d in dims
+    )
+    return f"concat_ws(';', {parts})"
+
+
 def _fact_sql(fact: Fact, dims: list[str]) -> tuple[str, list[Any], str]:
     """The fact's SELECT (columns c, r, d_*; plus n or the distinct key) and its aggregate.
 
@@ -131,17 +142,7 @@ def _grouping_sets_select(
         "(" + ", ".join(f"f.{_q(col if col in ('c', 'r') else 'd_' + col)}" for col in s) + ")"
         for s in sets
     )
-    if dims:
-        key = (
-            "concat_ws(';', "
-            + ", ".join(
-                f"CASE WHEN GROUPING(f.{_q('d_' + d)}) = 0 THEN '{d}=' || f.{_q('d_' + d)} END"
-                for d in dims
-            )
-            + ")"
-        )
-    else:
-        key = "''"
+    key = _grouping_key(dims)
     area = "CASE WHEN GROUPING(f.c) = 0 THEN f.c ELSE f.r END" if villages else "f.c"
     return (
         f"SELECT {area} AS area_id, "
@@ -496,16 +497,7 @@ def _base_sets(combos: dict[str, list[tuple[str, ...]]]) -> tuple[str, list[str]
     group_sets = ", ".join(
         "(" + ", ".join(["f.c", *(f"f.{_q('d_' + d)}" for d in combo)]) + ")" for combo in sets
     )
-    key = (
-        "concat_ws(';', "
-        + ", ".join(
-            f"CASE WHEN GROUPING(f.{_q('d_' + d)}) = 0 THEN '{d}=' || f.{_q('d_' + d)} END"
-            for d in dims
-        )
-        + ")"
-        if dims
-        else "''"
-    )
+    key = _grouping_key(dims)
     grouped = ", ".join(f"f.{_q('d_' + d)}" for d in dims)
     gm = f"GROUPING({grouped})" if dims else "0"
     sums = ", ".join(f"SUM(f.{c}) AS {c}" for c in counters)
