@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,6 +60,13 @@ from treem.registry.importing.parsing import (
     text,
 )
 from treem.registry.importing.reading import ReadError, Table, read_table
+from treem.registry.importing.writing import (
+    CopyRows,
+    CopyWriter,
+    column_defaults,
+    insert_rows,
+    reserve_ids,
+)
 from treem.registry.models import (
     ADULT_AGE,
     Caregiver,
@@ -76,7 +82,6 @@ from treem.registry.search import (
 )
 
 MODES = ("all_or_nothing", "valid_only")
-BATCH = 2000
 Progress = Callable[[int, int, str], None]
 
 
@@ -137,6 +142,7 @@ class ImportResult:
     skipped: int = 0
     writable: int = 0  # rows a "valid rows only" import would write
     committed: bool = False
+    blocked: bool = False  # an error keeps the file from being written
     errors: list[Problem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -551,6 +557,154 @@ def _file_problem(result: ImportResult, message: str) -> ImportResult:
     return result
 
 
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class _Duplicates:
+    """The duplicate checks, one row at a time in file order (so rows can be written as
+    soon as they are checked): the same child twice in the file, an ID number already in
+    the registry, the same folded name + date of birth + residence as a registry child.
+    What the registry holds is read once, before the first row."""
+
+    def __init__(self, *, commune: Area, result: ImportResult, header: HeaderMap) -> None:
+        self.commune = commune
+        self.result = result
+        self.id_column = header.header_of("id_number")
+        self.name_column = header.header_of("full_name")
+        self.first_by_id: dict[str, ParsedRow] = {}
+        self.first_by_person: dict[tuple[Any, ...], ParsedRow] = {}
+        self.existing: dict[str, Child] = {}
+        self.registry: dict[tuple[Any, ...], list[int]] = {}
+
+    def preload(self, table: Table, header: HeaderMap) -> None:
+        """Read the registry children the file's ID numbers name, and the name + date of
+        birth + residence of the commune's children."""
+        column = header.column_of("id_number")
+        numbers: set[str] = set()
+        if column is not None:
+            for cells in table.rows[header.data_start :]:
+                if column < len(cells) and not is_blank(cells[column]):
+                    numbers.add(normalize_id_number(cells[column]))
+        numbers.discard("")
+        if connection.vendor == "postgresql" and numbers:
+            # one array parameter: the unique index answers it without an IN list to
+            # build, send and plan per chunk (a fresh registry matches nothing)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM registry_child WHERE id_number = ANY(%s)", [sorted(numbers)]
+                )
+                matched = [r[0] for r in cursor.fetchall()]
+            chunks: Iterable[list[Any]] = _chunks(matched, 2000)
+            field_name = "pk__in"
+        else:
+            chunks, field_name = _chunks(sorted(numbers), 2000), "id_number__in"
+        for chunk in chunks:
+            for child in Child.objects.filter(**{field_name: chunk}).select_related("area"):
+                self.existing[child.id_number or ""] = child
+        qs = Child.objects.filter(commune=self.commune, merged_into__isnull=True).values_list(
+            "pk", "name_folded", "birth_date", "area_id"
+        )
+        for pk, name_folded, birth_date, area_id in qs.iterator(chunk_size=5000):
+            self.registry.setdefault((name_folded, birth_date, area_id), []).append(pk)
+
+    def _problem(self, row: ParsedRow, column: str, value: str, message: str) -> None:
+        self.result.errors.append(Problem(row=row.row, column=column, value=value, message=message))
+        row.has_error = True
+
+    def check(self, row: ParsedRow) -> None:
+        duplicates = self.result.duplicates
+        values = row.values
+        number = values.get("id_number")
+        # Inside the file: the same ID number twice
+        if number:
+            other = self.first_by_id.get(number)
+            if other is not None:
+                if row.signature() != other.signature():
+                    self._problem(
+                        row,
+                        self.id_column,
+                        number,
+                        _("Số định danh trùng với dòng %(row)d trong tệp.") % {"row": other.row},
+                    )
+                duplicates.append(Duplicate(row=row.row, kind="in_file", matches=[other.row]))
+                row.skip = True
+                return
+            self.first_by_id[number] = row
+        # Inside the file: same folded name + date of birth + village
+        person = "full_name" in values and "birth_date" in values
+        if person:
+            folded = fold_name(values["full_name"])
+            village = values.get("village")
+            key = (folded, values["birth_date"], village.pk if village else 0)
+            other = self.first_by_person.get(key)
+            if other is not None:
+                duplicates.append(Duplicate(row=row.row, kind="in_file", matches=[other.row]))
+                row.skip = True
+                if row.signature() != other.signature():
+                    self._problem(
+                        row,
+                        self.name_column,
+                        values["full_name"],
+                        _(
+                            "Trùng họ tên, ngày sinh và thôn với dòng %(row)d nhưng khác thông "
+                            "tin khác: kiểm tra và giữ lại một dòng."
+                        )
+                        % {"row": other.row},
+                    )
+                return
+            self.first_by_person[key] = row
+        # Against the registry: ID numbers (unique everywhere, whatever the scope)
+        child = self.existing.get(number) if number else None
+        if child is not None:
+            assert number is not None
+            if child.commune_id != self.commune.pk:
+                self._problem(
+                    row,
+                    self.id_column,
+                    number,
+                    _(
+                        "Số định danh này đã có trong sổ của một xã, phường khác: liên hệ nơi đó "
+                        "để chuyển hồ sơ của trẻ sang xã mình."
+                    ),
+                )
+                duplicates.append(Duplicate(row=row.row, kind="id", matches=[]))
+            elif child.merged_into_id:
+                self._problem(
+                    row, self.id_column, number, _("Số định danh thuộc một hồ sơ đã được gộp.")
+                )
+                duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
+            elif child.name_folded != fold_name(values.get("full_name", "")):
+                self._problem(
+                    row,
+                    self.id_column,
+                    number,
+                    _(
+                        "Số định danh đã thuộc trẻ “%(name)s” trong sổ (họ tên khác): kiểm tra "
+                        "lại số định danh hoặc họ tên."
+                    )
+                    % {"name": child.full_name},
+                )
+                duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
+            else:
+                row.match = child
+                duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
+            return
+        # Against the registry: same folded name + date of birth + residence
+        if person and self.registry:
+            village = values.get("village")
+            key = (folded, values["birth_date"], village.pk if village else self.commune.pk)
+            if key in self.registry:
+                duplicates.append(
+                    Duplicate(row=row.row, kind="name_dob", matches=self.registry[key])
+                )
+                row.skip = True
+
+
+CHUNK = 5000  # rows validated, then handed on to be written, at a time
+
+
 def validate_table(
     table: Table,
     *,
@@ -559,8 +713,10 @@ def validate_table(
     lookups: Lookups | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    on_rows: Callable[[list[ParsedRow]], None] | None = None,
 ) -> list[ParsedRow]:
-    """Parse and check every row; fill `result.errors` / `duplicates`; write nothing."""
+    """Parse and check every row; fill `result.errors` / `duplicates`; write nothing.
+    `on_rows` receives the checked rows, CHUNK at a time, in file order."""
     today = today or timezone.localdate()
     header = find_header(table.rows)
     if header is None:
@@ -582,7 +738,11 @@ def validate_table(
     result.header_row = table.row_offset + header.header_row + 1
     result.header_cells = list(table.rows[header.header_row])
     result.ignored_columns = header.ignored
+    started = time.perf_counter()
+    duplicates = _Duplicates(commune=commune, result=result, header=header)
+    duplicates.preload(table, header)
     validated_from = time.perf_counter()
+    result.timings["duplicates"] = validated_from - started
     lookups = lookups or Lookups.for_commune(commune)
     parser = _RowParser(header, lookups, today)
     name_col = header.column_of("full_name")
@@ -591,167 +751,29 @@ def validate_table(
     ]
     seq_col = header.column_of("seq")
     parsed_rows: list[ParsedRow] = []
+    pending: list[ParsedRow] = []
     total = len(table.rows) - header.data_start
     for offset, cells in enumerate(table.rows[header.data_start :]):
-        if progress is not None and offset % 5000 == 0:
+        if progress is not None and offset % CHUNK == 0:
             progress(offset, total, "validate")
         if all(is_blank(c) for i, c in enumerate(cells) if i != seq_col):
             continue
         if _is_footer(cells, name_col, birth_cols):
             break
         row_number = table.row_offset + header.data_start + offset + 1
-        parsed_rows.append(parser.parse(row_number, cells, result.errors))
+        parsed = parser.parse(row_number, cells, result.errors)
+        duplicates.check(parsed)
+        parsed_rows.append(parsed)
+        if on_rows is not None:
+            pending.append(parsed)
+            if len(pending) >= CHUNK:
+                on_rows(pending)
+                pending = []
+    if on_rows is not None and pending:
+        on_rows(pending)
     result.rows = len(parsed_rows)
-    started = time.perf_counter()
-    _find_duplicates(parsed_rows, commune=commune, result=result, header=header)
-    result.timings["duplicates"] = time.perf_counter() - started
-    result.timings["validate"] = started - validated_from
+    result.timings["validate"] = time.perf_counter() - validated_from
     return parsed_rows
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _find_duplicates(
-    rows: list[ParsedRow], *, commune: Area, result: ImportResult, header: HeaderMap
-) -> None:
-    id_column = header.header_of("id_number")
-    name_column = header.header_of("full_name")
-
-    def problem(row: ParsedRow, column: str, value: str, message: str) -> None:
-        result.errors.append(Problem(row=row.row, column=column, value=value, message=message))
-        row.has_error = True
-
-    # Inside the file: the same ID number twice
-    first_by_id: dict[str, ParsedRow] = {}
-    for row in rows:
-        number = row.values.get("id_number")
-        if not number:
-            continue
-        if number in first_by_id:
-            other = first_by_id[number]
-            if row.signature() != other.signature():
-                problem(
-                    row,
-                    id_column,
-                    number,
-                    _("Số định danh trùng với dòng %(row)d trong tệp.") % {"row": other.row},
-                )
-            result.duplicates.append(Duplicate(row=row.row, kind="in_file", matches=[other.row]))
-            row.skip = True
-        else:
-            first_by_id[number] = row
-
-    # Inside the file: same folded name + date of birth + village
-    first_by_person: dict[tuple[Any, ...], ParsedRow] = {}
-    for row in rows:
-        if row.skip or "full_name" not in row.values or "birth_date" not in row.values:
-            continue
-        village = row.values.get("village")
-        key = (
-            fold_name(row.values["full_name"]),
-            row.values["birth_date"],
-            village.pk if village else 0,
-        )
-        if key not in first_by_person:
-            first_by_person[key] = row
-            continue
-        other = first_by_person[key]
-        result.duplicates.append(Duplicate(row=row.row, kind="in_file", matches=[other.row]))
-        row.skip = True
-        if row.signature() != other.signature():
-            problem(
-                row,
-                name_column,
-                row.values["full_name"],
-                _(
-                    "Trùng họ tên, ngày sinh và thôn với dòng %(row)d nhưng khác thông tin khác: "
-                    "kiểm tra và giữ lại một dòng."
-                )
-                % {"row": other.row},
-            )
-
-    # Against the registry: ID numbers (unique everywhere, whatever the scope)
-    numbers = [r.values["id_number"] for r in rows if r.values.get("id_number") and not r.skip]
-    existing: dict[str, Child] = {}
-    if connection.vendor == "postgresql" and numbers:
-        # one array parameter: the unique index answers it without a 2,000-item IN list
-        # to build, send and plan per chunk (a fresh registry matches nothing)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM registry_child WHERE id_number = ANY(%s)", [list(set(numbers))]
-            )
-            matched = [r[0] for r in cursor.fetchall()]
-        chunks: Iterable[list[Any]] = _chunks(matched, 2000)
-        field_name = "pk__in"
-    else:
-        chunks, field_name = _chunks(numbers, 2000), "id_number__in"
-    for chunk in chunks:
-        for child in Child.objects.filter(**{field_name: chunk}).select_related("area"):
-            existing[child.id_number or ""] = child
-    for row in rows:
-        number = row.values.get("id_number")
-        if row.skip or not number or number not in existing:
-            continue
-        child = existing[number]
-        if child.commune_id != commune.pk:
-            problem(
-                row,
-                id_column,
-                number,
-                _(
-                    "Số định danh này đã có trong sổ của một xã, phường khác: liên hệ nơi đó để "
-                    "chuyển hồ sơ của trẻ sang xã mình."
-                ),
-            )
-            result.duplicates.append(Duplicate(row=row.row, kind="id", matches=[]))
-        elif child.merged_into_id:
-            problem(row, id_column, number, _("Số định danh thuộc một hồ sơ đã được gộp."))
-            result.duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
-        elif child.name_folded != fold_name(row.values.get("full_name", "")):
-            problem(
-                row,
-                id_column,
-                number,
-                _(
-                    "Số định danh đã thuộc trẻ “%(name)s” trong sổ (họ tên khác): kiểm tra lại "
-                    "số định danh hoặc họ tên."
-                )
-                % {"name": child.full_name},
-            )
-            result.duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
-        else:
-            row.match = child
-            result.duplicates.append(Duplicate(row=row.row, kind="id", matches=[child.pk]))
-
-    # Against the registry: same folded name + date of birth + residence, no ID match
-    candidates = [
-        r
-        for r in rows
-        if not r.skip and r.match is None and "full_name" in r.values and "birth_date" in r.values
-    ]
-    if not candidates:
-        return
-    wanted = {fold_name(r.values["full_name"]) for r in candidates}
-    index: dict[tuple[Any, ...], list[int]] = {}
-    qs = Child.objects.filter(commune=commune, merged_into__isnull=True).values_list(
-        "pk", "name_folded", "birth_date", "area_id"
-    )
-    for pk, name_folded, birth_date, area_id in qs.iterator(chunk_size=5000):
-        if name_folded in wanted:
-            index.setdefault((name_folded, birth_date, area_id), []).append(pk)
-    for row in candidates:
-        village = row.values.get("village")
-        key = (
-            fold_name(row.values["full_name"]),
-            row.values["birth_date"],
-            village.pk if village else commune.pk,
-        )
-        if key in index:
-            result.duplicates.append(Duplicate(row=row.row, kind="name_dob", matches=index[key]))
-            row.skip = True
 
 
 def children_import(
@@ -769,6 +791,12 @@ def children_import(
 
     Returns the result; raises PermissionDenied when the actor may not edit the
     commune's registry. Writes happen only when not `dry_run`, in one transaction.
+
+    On PostgreSQL the new children are written while the file is validated: each
+    checked chunk is sent with COPY by a writer thread (`writing.CopyWriter`), so the
+    database inserts and indexes on one core while Python validates on the other. A
+    file that turns out to have an error (all-or-nothing mode) stops the writing and
+    the transaction rolls back: nothing of it stays.
     """
     if mode not in MODES:
         raise ValidationError(_("Chế độ nhập không hợp lệ."))
@@ -784,44 +812,71 @@ def children_import(
     except ReadError as exc:
         return _file_problem(result, exc.message)
     result.timings["read"] = time.perf_counter() - started
-    rows = validate_table(table, commune=commune, result=result, today=today, progress=progress)
+    if dry_run:
+        rows = validate_table(table, commune=commune, result=result, today=today, progress=progress)
+        _summarise(result, rows)
+        return result
+    with transaction.atomic():
+        creates = _Creates(
+            actor=actor,
+            commune=commune,
+            result=result,
+            stream=connection.vendor == "postgresql",
+            capacity=len(table.rows),
+        )
+        try:
+            rows = validate_table(
+                table,
+                commune=commune,
+                result=result,
+                today=today,
+                progress=progress,
+                on_rows=creates.add,
+            )
+        finally:
+            creates.close()
+        to_update = _summarise(result, rows)
+        writing = time.perf_counter()
+        if result.blocked or not result.writable:
+            transaction.set_rollback(True)  # rows written before an error came up
+            return result
+        creates.finish(update=to_update, progress=progress)
+        committing = time.perf_counter()
+    # leaving the block commits, and PostgreSQL then runs the deferred foreign-key checks
+    # (Django creates them DEFERRABLE INITIALLY DEFERRED): one per referencing row
+    result.timings["write"] = committing - writing
+    if not connection.in_atomic_block:
+        result.timings["commit"] = time.perf_counter() - committing
+    return result
+
+
+def _summarise(result: ImportResult, rows: list[ParsedRow]) -> list[ParsedRow]:
+    """Sort the problems, list the rows not written (for the error workbook), count what
+    the import creates and updates; returns the rows that update a registry child."""
     result.errors.sort(key=lambda p: p.row)
-    bad = [r for r in rows if r.has_error]
+    messages: dict[int, list[str]] = {}
+    for p in result.errors:
+        messages.setdefault(p.row, []).append(p.message)
+    bad = False
     for r in rows:
         if r.has_error or r.skip:
-            messages = [p.message for p in result.errors if p.row == r.row] or [
-                _("Có thể trùng với trẻ đã có (không nhập).")
-            ]
-            result.failed.append((r.row, r.cells, messages))
+            bad = bad or r.has_error
+            result.failed.append(
+                (
+                    r.row,
+                    r.cells,
+                    messages.get(r.row) or [_("Có thể trùng với trẻ đã có (không nhập).")],
+                )
+            )
     result.skipped = sum(1 for r in rows if r.skip and not r.has_error)
     writable = [r for r in rows if not r.has_error and not r.skip]
     file_errors = any(p.row == 0 for p in result.errors)
     result.writable = len(writable)
-    blocked = file_errors or (mode == "all_or_nothing" and bool(bad))
-    to_create = [r for r in writable if r.match is None]
+    result.blocked = file_errors or (result.mode == "all_or_nothing" and bad)
     to_update = [r for r in writable if r.match is not None]
-    if blocked:
-        return result
-    result.created, result.updated = len(to_create), len(to_update)
-    if dry_run or not writable:
-        return result
-    started = time.perf_counter()
-    with transaction.atomic():
-        _write(
-            actor=actor,
-            commune=commune,
-            result=result,
-            create=to_create,
-            update=to_update,
-            progress=progress,
-        )
-        committing = time.perf_counter()
-    # leaving the block commits, and PostgreSQL then runs the deferred foreign-key checks
-    # (Django creates them DEFERRABLE INITIALLY DEFERRED): one per referencing row
-    result.timings["write"] = committing - started
-    if not connection.in_atomic_block:
-        result.timings["commit"] = time.perf_counter() - committing
-    return result
+    if not result.blocked:
+        result.created, result.updated = len(writable) - len(to_update), len(to_update)
+    return to_update
 
 
 # ---------------------------------------------------------------- writing
@@ -843,6 +898,26 @@ _CHILD_FIELDS = (
     "disability_level",
     "notes",
 )
+# the columns of Child a file gives (besides the name, date of birth and residence)
+_CHILD_OPTIONAL = tuple(
+    k for k in _CHILD_FIELDS if k not in ("full_name", "birth_date", "ethnicity", "id_number")
+)
+_CHILD_VARIABLE = (
+    "full_name",
+    "name_folded",
+    "name_tokens",
+    "name_sort",
+    "search_words",
+    "birth_date",
+    "ethnicity_id",
+    "id_number",
+    "id_number_valid",
+    "area_id",
+    "area_path",
+    *_CHILD_OPTIONAL,
+)
+_CAREGIVER_VARIABLE = ("child_id", "relation", "full_name", "name_folded", "birth_year", "phone")
+_CIRCUMSTANCE_VARIABLE = ("child_id", "group")
 
 
 _name_sort = lru_cache(maxsize=200_000)(name_sort_string)
@@ -862,101 +937,165 @@ def derived_name_columns(full_name: str) -> dict[str, str]:
     }
 
 
-@transaction.atomic
-def _write(
-    *,
-    actor: Any,
-    commune: Area,
-    result: ImportResult,
-    create: list[ParsedRow],
-    update: list[ParsedRow],
-    progress: Progress | None,
-) -> None:
-    now = timezone.now()
-    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
-    child_rows: list[dict[str, Any]] = []
-    names: set[str] = set()  # folded names whose words go into the search vocabulary
-    for r in create:
+_derived = lru_cache(maxsize=200_000)(derived_name_columns)
+
+
+class _Creates:
+    """The children a file creates, with their caregivers and groups. Rows arrive
+    checked, a chunk at a time (`add`); on PostgreSQL (`stream`) each chunk is formatted
+    as COPY text and handed to a `CopyWriter`; elsewhere the rows are kept and inserted
+    by `close()`. `finish()` then applies the updates and writes the audit row."""
+
+    def __init__(
+        self, *, actor: Any, commune: Area, result: ImportResult, stream: bool, capacity: int
+    ) -> None:
+        self.actor = actor
+        self.commune = commune
+        self.result = result
+        self.stream = stream
+        self.now = timezone.now()
+        self.note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
+        self.user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.names: set[str] = set()  # folded names whose words go into the vocabulary
+        self.constants = {
+            "commune_id": commune.pk,
+            "province_code": commune.province_code,
+            "created_by_id": self.user_id,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+        self.rows: list[tuple[dict[str, Any], list[dict[str, Any]], list[str]]] = []
+        self.stopped = False
+        self.writer: CopyWriter | None = None
+        if stream:
+            # one id per sheet row at most: taken before the writer owns the connection
+            self.ids = iter(reserve_ids(Child, capacity))
+            self.child_copy = CopyRows(
+                Child, _CHILD_VARIABLE, self.constants, uncached=("search_words",)
+            )
+            self.caregiver_copy = CopyRows(
+                Caregiver, _CAREGIVER_VARIABLE, {"created_at": self.now}, with_id=False
+            )
+            self.circumstance_copy = CopyRows(
+                ChildCircumstance,
+                _CIRCUMSTANCE_VARIABLE,
+                {"kind": "special", "note": self.note, "created_at": self.now},
+                with_id=False,
+            )
+            self.writer = CopyWriter()
+
+    def _child_row(self, r: ParsedRow, carers: list[str]) -> dict[str, Any]:
         v = r.values
         village = v.get("village")
         ethnicity = v.get("ethnicity")
-        row = {k: v[k] for k in _CHILD_FIELDS if k in v and k != "ethnicity"}
-        row.update(derived_name_columns(v["full_name"]))
-        carers = [fold_name(cg["full_name"]) for cg in r.caregivers]
-        # a tuple: hashable, so insert_rows formats each distinct word list once
-        row["search_words"] = tuple(search_words_for(row["name_folded"], carers))
-        names.add(row["name_folded"])
-        names.update(carers)
-        row.update(
-            area_id=village.pk if village else commune.pk,
-            area_path=village.path if village else commune.path,
-            commune_id=commune.pk,
-            province_code=commune.province_code,
-            ethnicity_id=ethnicity.pk if ethnicity else None,
-            created_by_id=user_id,
-            created_at=now,
-            updated_at=now,
+        derived = _derived(v["full_name"])
+        number = v.get("id_number")
+        row = {
+            "full_name": v["full_name"],
+            **derived,
+            # a tuple: hashable, so the formatter can cache it
+            "search_words": tuple(search_words_for(derived["name_folded"], carers)),
+            "birth_date": v["birth_date"],
+            "ethnicity_id": ethnicity.pk if ethnicity else None,
+            "id_number": number,
             # rows with a failing number never get here
-            id_number_valid=True if v.get("id_number") else None,
-        )
-        child_rows.append(row)
-    ids: list[int] = []
-    for batch in _chunks(child_rows, BATCH * 5):
-        ids.extend(insert_rows(Child, batch))
+            "id_number_valid": True if number else None,
+            "area_id": village.pk if village else self.commune.pk,
+            "area_path": village.path if village else self.commune.path,
+        }
+        defaults = column_defaults(Child)
+        for key in _CHILD_OPTIONAL:
+            row[key] = v.get(key, defaults[key])
+        return row
+
+    def add(self, rows: list[ParsedRow]) -> None:
+        result = self.result
+        if self.stopped:
+            return
+        if result.mode == "all_or_nothing" and result.errors:
+            self.stopped = True  # nothing of this file will be committed
+            return
+        children: list[str] = []
+        caregivers: list[str] = []
+        circumstances: list[str] = []
+        for r in rows:
+            if r.has_error or r.skip or r.match is not None:
+                continue
+            carers = [{**cg, "name_folded": fold_name(cg["full_name"])} for cg in r.caregivers]
+            folded_carers = [cg["name_folded"] for cg in carers]
+            child = self._child_row(r, folded_carers)
+            self.names.add(child["name_folded"])
+            self.names.update(folded_carers)
+            if not self.stream:
+                self.rows.append((child, carers, r.groups))
+                continue
+            pk = next(self.ids)
+            result.created_ids.append(pk)
+            children.append(self.child_copy.line(child, pk))
+            for cg in carers:
+                cg["child_id"] = pk
+                caregivers.append(self.caregiver_copy.line(cg))
+            for group in r.groups:
+                circumstances.append(self.circumstance_copy.line({"child_id": pk, "group": group}))
+        if self.writer is not None:
+            self.writer.put(self.child_copy.sql, "".join(children))
+            self.writer.put(self.caregiver_copy.sql, "".join(caregivers))
+            self.writer.put(self.circumstance_copy.sql, "".join(circumstances))
+
+    def close(self) -> None:
+        """Wait until every chunk handed on is in the database (PostgreSQL)."""
+        if self.writer is not None:
+            self.writer.close()
+
+    def finish(self, *, update: list[ParsedRow], progress: Progress | None) -> None:
+        """After every row is checked and nothing blocks the file: write what was kept
+        (not streamed), apply the updates, feed the vocabulary, write the audit row."""
+        result = self.result
+        if not self.stream and self.rows:
+            ids = insert_rows(Child, [{**self.constants, **child} for child, _c, _g in self.rows])
+            caregivers: list[dict[str, Any]] = []
+            circumstances: list[dict[str, Any]] = []
+            for (_child, carers, groups), pk in zip(self.rows, ids, strict=True):
+                caregivers.extend(
+                    {**{k: cg[k] for k in _CAREGIVER_VARIABLE if k != "child_id"}, "child_id": pk}
+                    for cg in carers
+                )
+                circumstances.extend({"child_id": pk, "group": g} for g in groups)
+            insert_rows(Caregiver, [{**cg, "created_at": self.now} for cg in caregivers])
+            insert_rows(
+                ChildCircumstance,
+                [
+                    {**c, "kind": "special", "note": self.note, "created_at": self.now}
+                    for c in circumstances
+                ],
+            )
+            result.created_ids = ids
         if progress is not None:
-            progress(len(ids), len(child_rows), "write")
-    caregivers: list[dict[str, Any]] = []
-    circumstances: list[dict[str, Any]] = []
-    for r, child_id in zip(create, ids, strict=True):
-        for data in r.caregivers:
-            caregivers.append(
-                {
-                    "child_id": child_id,
-                    "relation": data["relation"],
-                    "full_name": data["full_name"],
-                    "name_folded": fold_name(data["full_name"]),
-                    "birth_year": data["birth_year"],
-                    "phone": data["phone"],
-                    "created_at": now,
-                }
-            )
-        for group in r.groups:
-            circumstances.append(
-                {
-                    "child_id": child_id,
-                    "kind": "special",
-                    "group": group,
-                    "note": note,
-                    "created_at": now,
-                }
-            )
-    insert_rows(Caregiver, caregivers)
-    insert_rows(ChildCircumstance, circumstances)
-    vocabulary_add(word for name in names for word in name.split())
-    result.created_ids = ids
-    _apply_updates(actor=actor, rows=update, now=now, note=note, result=result)
-    log = audit(
-        actor=actor,
-        action="child.import",
-        object_type="registry.import",
-        object_id=None,
-        area=commune,
-        repr_=result.file_name,
-        after={
-            "file": result.file_name,
-            "mode": result.mode,
-            "rows": result.rows,
-            "created": result.created,
-            "updated": result.updated,
-            "skipped": result.skipped,
-            "error_rows": result.error_rows,
-            "created_ids": result.created_ids,
-            "updated_ids": result.updated_ids,
-        },
-    )
-    result.audit_id = log.pk
-    result.committed = True
+            progress(len(result.created_ids), len(result.created_ids), "write")
+        assert len(result.created_ids) == result.created, (len(result.created_ids), result.created)
+        vocabulary_add(word for name in self.names for word in name.split())
+        _apply_updates(actor=self.actor, rows=update, now=self.now, note=self.note, result=result)
+        log = audit(
+            actor=self.actor,
+            action="child.import",
+            object_type="registry.import",
+            object_id=None,
+            area=self.commune,
+            repr_=result.file_name,
+            after={
+                "file": result.file_name,
+                "mode": result.mode,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "skipped": result.skipped,
+                "error_rows": result.error_rows,
+                "created_ids": result.created_ids,
+                "updated_ids": result.updated_ids,
+            },
+        )
+        result.audit_id = log.pk
+        result.committed = True
 
 
 def _caregivers_for(child: Child, row: ParsedRow, now: dt.datetime) -> list[Caregiver]:
@@ -1069,99 +1208,3 @@ def bulk_insert(model: Any, objs: list[Any]) -> None:
     """Insert model instances (the few rows of updates) and set their primary keys."""
     if objs:
         model.objects.bulk_create(objs, batch_size=500)
-
-
-_DEFAULTS: dict[Any, dict[str, Any]] = {}
-
-
-def _column_defaults(model: Any) -> dict[str, Any]:
-    if model not in _DEFAULTS:
-        _DEFAULTS[model] = {
-            f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key
-        }
-    return _DEFAULTS[model]
-
-
-_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-_ARRAY_SPECIAL = re.compile(r'[\s{}"\\]')
-
-
-def _copy_field(value: Any) -> str:
-    """A value in PostgreSQL's COPY text format (what psycopg's write_row writes for the
-    types an import produces, without its per-row machinery)."""
-    if value is None:
-        return "\\N"
-    cls = value.__class__
-    if cls is str:
-        return value.translate(_COPY_ESCAPE)
-    if cls is bool:
-        return "t" if value else "f"
-    if cls is int:
-        return str(value)
-    if cls is dt.date or cls is dt.datetime:
-        return value.isoformat()
-    if cls is tuple or cls is list:  # text[] of search words: \w characters, "|", "~"
-        text = ",".join(value)
-        if text.count(",") != max(len(value) - 1, 0) or _ARRAY_SPECIAL.search(text):
-            raise TypeError(cls)  # an element needing quotes: psycopg writes it
-        return "{" + text + "}"
-    if isinstance(value, str):  # TextChoices members: their value
-        return str(value).translate(_COPY_ESCAPE)
-    raise TypeError(cls)
-
-
-def _remember(cache: dict[Any, str], value: Any) -> str:
-    cache[value] = formatted = _copy_field(value)
-    return formatted
-
-
-def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert plain rows ({attname: value}) in batches and return their ids, in order:
-    COPY on PostgreSQL (ids taken from the table's sequence first), bulk_create
-    elsewhere. Columns a row leaves out get the field's default."""
-    if not rows:
-        return []
-    defaults = _column_defaults(model)
-    if connection.vendor != "postgresql":
-        objs = [model(**{**defaults, **row}) for row in rows]
-        model.objects.bulk_create(objs, batch_size=500)
-        return [o.pk for o in objs]
-    table = model._meta.db_table
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    attnames = [f.attname for f in fields]
-    keys = set(attnames)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(rows)],
-        )
-        ids = [r[0] for r in cursor.fetchall()]
-        columns = ", ".join(["id", *(connection.ops.quote_name(f.column) for f in fields)])
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            pick = itemgetter(*attnames)
-            lines: list[str] = []
-            # Values repeat down a column (the import's timestamp, commune, villages,
-            # sexes, dates, names): format each distinct value of a column once. A
-            # column holds one Python type, so 1 == True cannot mix two spellings.
-            caches: list[dict[Any, str]] = [{} for _ in attnames]
-            for pk, row in zip(ids, rows, strict=True):
-                values = pick(row if row.keys() >= keys else {**defaults, **row})
-                try:
-                    texts = [
-                        cache[v] if v in cache else _remember(cache, v)
-                        for cache, v in zip(caches, values, strict=True)
-                    ]
-                    lines.append(f"{pk}\t" + "\t".join(texts) + "\n")
-                except TypeError:  # unhashable, or a type we do not format: psycopg does it
-                    values = (pk, *values)
-                    copy.write("".join(lines))
-                    lines.clear()
-                    copy.write_row(values)
-                if len(lines) >= 5000:
-                    copy.write("".join(lines))
-                    lines.clear()
-            copy.write("".join(lines))
-    return ids

@@ -1,0 +1,232 @@
+"""Writing many rows fast: PostgreSQL COPY text formatted by hand, and a writer thread
+that runs COPY statements on the transaction's connection while the caller goes on.
+
+- `CopyRows` formats one model's rows: the columns every row shares (the import's
+  timestamp, commune, author, defaults) are formatted once into a line suffix; each
+  other column goes through a cache of its distinct values (villages, sexes, dates and
+  names repeat down a file).
+- `CopyWriter` runs queued COPY statements in order on a thread. psycopg releases the
+  GIL while it waits on the server, so PostgreSQL inserts and indexes one chunk on its
+  core while Python validates the next chunk on the other. The caller must not use the
+  connection until `close()` returns; an error in a COPY is raised again there (the
+  transaction is then aborted and rolls back).
+- `insert_rows` inserts plain {attname: value} rows and returns their ids (COPY on
+  PostgreSQL, bulk_create elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
+from typing import Any
+
+from django.db import connection
+
+_DEFAULTS: dict[Any, dict[str, Any]] = {}
+
+
+def column_defaults(model: Any) -> dict[str, Any]:
+    """{attname: default} of the model's concrete columns other than the primary key."""
+    if model not in _DEFAULTS:
+        _DEFAULTS[model] = {
+            f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key
+        }
+    return _DEFAULTS[model]
+
+
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ARRAY_PLAIN = frozenset('{}",\\ \t\n\r\v\f')
+_ARRAY_SPECIAL = re.compile(r'[{}"\\\s]')  # what an array element must not hold bare
+
+
+def _array_element(item: str) -> str:
+    if item and not _ARRAY_PLAIN.intersection(item) and item.upper() != "NULL":
+        return item
+    return '"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def copy_field(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format, for the types an import produces.
+    Raises TypeError for any other type."""
+    if value is None:
+        return "\\N"
+    cls = value.__class__
+    if cls is str:
+        return value.translate(_COPY_ESCAPE)
+    if cls is bool:
+        return "t" if value else "f"
+    if cls is int:
+        return str(value)
+    if cls is dt.date or cls is dt.datetime:
+        return value.isoformat()
+    if cls is tuple or cls is list:  # text[]
+        text = ",".join(value)
+        if (
+            _ARRAY_SPECIAL.search(text) is None
+            and "" not in value
+            and "null" not in text.lower()
+            and text.count(",") == len(value) - 1  # every item a str without ","
+        ):
+            return "{" + text + "}"  # search words: nothing to quote or escape
+        text = "{" + ",".join(_array_element(str(item)) for item in value) + "}"
+        return text.translate(_COPY_ESCAPE)
+    if isinstance(value, str):  # TextChoices members: their value
+        return str(value).translate(_COPY_ESCAPE)
+    raise TypeError(cls)
+
+
+Column = str | tuple[str, ...]
+
+
+class CopyRows:
+    """COPY text for one model: `line(row, pk)` for a row ({attname: value}) holding the
+    `variable` columns; every other column takes its value from `constants`, else the
+    field's default. A variable entry may be a tuple of columns that go together (a name
+    and its folded forms, a village and its path): they are formatted and cached as one.
+    Columns in `uncached` (values that rarely repeat) skip the cache. Without `with_id`
+    the database numbers the rows (and `pk` is not given)."""
+
+    def __init__(
+        self,
+        model: Any,
+        variable: Sequence[Column],
+        constants: Mapping[str, Any] | None = None,
+        uncached: Iterable[str] = (),
+        with_id: bool = True,
+    ) -> None:
+        constants = constants or {}
+        self.with_id = with_id
+        fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+        groups = [(c,) if isinstance(c, str) else tuple(c) for c in variable]
+        names = [a for group in groups for a in group]
+        unknown = (set(names) | set(constants)) - set(fields)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+        defaults = column_defaults(model)
+        fixed = [a for a in fields if a not in names]
+        quote = connection.ops.quote_name
+        columns = [quote(fields[a].column) for a in (*names, *fixed)]
+        if with_id:  # else the database numbers the rows
+            columns.insert(0, "id")
+        self.sql = f"COPY {quote(model._meta.db_table)} ({', '.join(columns)}) FROM STDIN"
+        self.suffix = (
+            "".join("\t" + copy_field(constants.get(a, defaults[a])) for a in fixed) + "\n"
+        )
+        self.variable = tuple(names)
+        skip = set(uncached)
+        # (getter, cache, width): a group's getter returns the tuple of its values
+        self._parts: list[tuple[Any, dict[Any, str] | None, int]] = [
+            (itemgetter(*g), None if skip & set(g) else {}, len(g)) for g in groups
+        ]
+
+    def line(self, row: Mapping[str, Any], pk: int | None = None) -> str:
+        texts = [] if not self.with_id else [str(pk)]
+        for getter, cache, width in self._parts:
+            value = getter(row)
+            if cache is None:
+                texts.append(_format(value, width))
+                continue
+            try:
+                texts.append(cache[value])
+            except KeyError:
+                cache[value] = formatted = _format(value, width)
+                texts.append(formatted)
+        return "\t".join(texts) + self.suffix
+
+
+def _format(value: Any, width: int) -> str:
+    if width == 1:
+        return copy_field(value)
+    return "\t".join(copy_field(v) for v in value)
+
+
+class CopyWriter:
+    """Runs COPY statements, in the order given, on a thread over the current
+    transaction's connection (PostgreSQL). See the module doc."""
+
+    def __init__(self, max_pending: int = 6) -> None:
+        self._raw = connection.connection  # the psycopg connection under Django's
+        self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=max_pending)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="copy-writer", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue  # drain: the transaction is aborted already
+            sql, data = item
+            try:
+                with self._raw.cursor() as cursor, cursor.copy(sql) as copy:
+                    copy.write(data)
+            except BaseException as exc:  # raised again in the caller's thread
+                self._error = exc
+
+    def put(self, sql: str, data: str) -> None:
+        if self._error is not None:
+            self.close()
+        if data:
+            self._queue.put((sql, data))
+
+    def close(self) -> None:
+        """Wait for every queued COPY; raise the first error one of them met."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            with connection.wrap_database_errors:  # as Django's own cursors raise them
+                raise self._error
+
+
+def reserve_ids(model: Any, count: int) -> list[int]:
+    """`count` new primary keys from the model's sequence (PostgreSQL)."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert plain rows ({attname: value}) and return their ids, in order: COPY on
+    PostgreSQL (ids taken from the table's sequence first), bulk_create elsewhere.
+    Columns a row leaves out get the field's default."""
+    if not rows:
+        return []
+    defaults = column_defaults(model)
+    if connection.vendor != "postgresql":
+        objs = [model(**{**defaults, **row}) for row in rows]
+        model.objects.bulk_create(objs, batch_size=500)
+        return [o.pk for o in objs]
+    ids = reserve_ids(model, len(rows))
+    formatter = CopyRows(model, list(defaults))
+    keys = set(defaults)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(formatter.sql) as copy:
+            lines: list[str] = []
+            for pk, row in zip(ids, rows, strict=True):
+                full = row if row.keys() >= keys else {**defaults, **row}
+                try:
+                    lines.append(formatter.line(full, pk))
+                except TypeError:  # unhashable, or a type we do not format: psycopg does it
+                    copy.write("".join(lines))
+                    lines.clear()
+                    copy.write_row((pk, *(full[a] for a in formatter.variable)))
+                if len(lines) >= 5000:
+                    copy.write("".join(lines))
+                    lines.clear()
+            copy.write("".join(lines))
+    return ids
