@@ -210,6 +210,35 @@ ON_CONFLICT = (
 )
 
 
+# The counted rows of one indicator (`write_computed`), a temporary table.
+COUNTED = "treem_counted"
+
+
+def _computation_settings(cursor: Any) -> None:
+    """Memory and JIT for the computation's statements, local to its transaction.
+
+    The finest-grain aggregate of a province (~100k groups per million children) must
+    hash in memory: the default 4 MB spills it to disk and makes the planner sort for
+    the grouping sets."""
+    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    cursor.execute(f"SET LOCAL jit = {JIT}")
+
+
+def _create_temporary(cursor: Any, name: str, sql: str, params: list[Any]) -> None:
+    """CREATE TEMPORARY TABLE `name` AS `sql`, dropped at the end of the transaction.
+
+    PostgreSQL never runs a statement that writes (INSERT, DELETE) with parallel
+    workers, so the counting, the expensive part, is a read-only CREATE TABLE AS of its
+    own, which can. With the default costs (0.1 per row through Gather) the planner
+    keeps it serial; measured on 1 M children (2 cores): the shared scan ~1.1-1.4 s
+    with 2 workers scanning and joining the flags, 1.8 s serial."""
+    cursor.execute("SET LOCAL parallel_setup_cost = 0")
+    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS {sql}", params)
+    cursor.execute("SET LOCAL parallel_setup_cost TO DEFAULT")
+    cursor.execute("SET LOCAL parallel_tuple_cost TO DEFAULT")
+
+
 def _merge_ctes(stored_sql: str, keys: tuple[str, ...]) -> str:
     """PostgreSQL: after `counted` (keys and n), the stored computed rows (`stored`, read
     once) and the DELETE of those whose key is no longer counted (`gone`).
@@ -304,8 +333,9 @@ def _counted_select(
 def write_computed(indicator: Indicator, period: Period, paths: list[str], skip: list[str]) -> int:
     """Replace the indicator's computed values under `paths` (not under `skip`).
 
-    PostgreSQL: one statement: the counted rows (a materialised CTE), a DELETE of the
-    stored computed rows whose key is no longer produced, and an upsert that writes only
+    PostgreSQL: the counted rows into a temporary table (read only, so the scan may use
+    parallel workers: see `_create_temporary`), then one statement: a DELETE of the
+    stored computed rows whose key is no longer produced and an upsert that writes only
     the values that changed, so a recomputation with few changes writes few rows.
     SQLite: DELETE, then INSERT … SELECT. Returns the number of rows inserted or changed.
     """
@@ -314,27 +344,27 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
     head: list[Any] = [indicator.pk, period.code, ValueSource.COMPUTED, now]
     skip_sql, skip_params = _not_skipped(skip)
     table = _q(DataValue._meta.db_table)
+    if connection.vendor == "postgresql":
+        stored_sql, stored_params = _stored_where(indicator, period, paths, skip)
+        sql = (
+            f"WITH counted AS MATERIALIZED (SELECT * FROM {COUNTED}), "
+            + _merge_ctes(stored_sql, ("area_id", "disaggregation"))
+            + _insert_head()
+            + _select_values("SELECT * FROM counted")
+            + _changed_only(("area_id", "disaggregation"))
+            + skip_sql
+            + ON_CONFLICT
+            + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
+            f"OR {table}.source <> excluded.source"
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            _computation_settings(cursor)
+            _create_temporary(cursor, COUNTED, select, params)
+            cursor.execute(sql, [*stored_params, *head, *skip_params])
+            rows = max(cursor.rowcount, 0)
+            cursor.execute(f"DROP TABLE {COUNTED}")
+            return rows
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            stored_sql, stored_params = _stored_where(indicator, period, paths, skip)
-            sql = (
-                f"WITH counted AS MATERIALIZED ({select}), "
-                + _merge_ctes(stored_sql, ("area_id", "disaggregation"))
-                + _insert_head()
-                + _select_values("SELECT * FROM counted")
-                + _changed_only(("area_id", "disaggregation"))
-                + skip_sql
-                + ON_CONFLICT
-                + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
-                f"OR {table}.source <> excluded.source"
-            )
-            # The finest-grain aggregate of a province (~100k groups per million children)
-            # must hash in memory: the default 4 MB spills it to disk and makes the
-            # planner sort for the grouping sets. Local to the computation's transaction.
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-            cursor.execute(f"SET LOCAL jit = {JIT}")
-            cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
-            return max(cursor.rowcount, 0)
         delete_computed(indicator, period, paths, skip)
         sql = _insert_head() + _select_values(select) + skip_sql + ON_CONFLICT
         if ctes:
@@ -604,24 +634,13 @@ def _write_shared_children(
     head: list[Any] = [period.code, ValueSource.COMPUTED, timezone.now()]
     # The temporary table lives until the end of this block (dropped, or rolled back).
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(f"SET LOCAL jit = {JIT}")
+        _computation_settings(cursor)
         # ~170k groups per million children fit in work_mem: hash them (the estimate
         # multiplies the columns' distinct counts and would pick an external sort).
         cursor.execute("SET LOCAL enable_sort = off")
-        # PostgreSQL never runs a statement that writes (INSERT, DELETE) with parallel
-        # workers: the scan of the registry, the expensive part, is a read-only
-        # CREATE TABLE AS of its own, which can. With the default costs (0.1 per row
-        # through Gather) the planner keeps it serial; measured on 1 M children (2 cores):
-        # ~1.1-1.4 s with 2 workers scanning and joining the flags, 1.8 s serial.
-        cursor.execute("SET LOCAL parallel_setup_cost = 0")
-        cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {PRE} ON COMMIT DROP AS WITH flags AS ({flags_sql}) {pre}",
-            [*flags_params, *kids_params],
+        _create_temporary(
+            cursor, PRE, f"WITH flags AS ({flags_sql}) {pre}", [*flags_params, *kids_params]
         )
-        cursor.execute("SET LOCAL parallel_setup_cost TO DEFAULT")
-        cursor.execute("SET LOCAL parallel_tuple_cost TO DEFAULT")
         cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
         rows = max(cursor.rowcount, 0)
         cursor.execute(f"DROP TABLE {PRE}")
