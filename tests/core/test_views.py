@@ -16,6 +16,27 @@ def test_login_page_is_vietnamese() -> None:
     assert "Đăng nhập TreEm" in body and 'lang="vi"' in body
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = client.get("/dang-nhap/").content.decode()
+    assert "Đăng nhập TreEm" in body and 'lang="vi"' in body
+    assert 'value="en"' in body  # the switcher is on the login page
+
+    res = client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+    assert res.status_code == 302
+    body = client.get("/dang-nhap/").content.decode()
+    assert 'lang="en"' in body and "Đăng nhập TreEm" not in body
+
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/dang-nhap/"})
+    assert 'lang="vi"' in client.get("/dang-nhap/").content.decode()
+
+
+def test_an_unknown_language_cookie_falls_back_to_vietnamese() -> None:
+    client = Client()
+    client.cookies["django_language"] = "fr"
+    assert 'lang="vi"' in client.get("/dang-nhap/").content.decode()
+
+
 def test_anonymous_is_redirected_to_login(world: World) -> None:
     for url in ["/", "/he-thong/dia-ban/13891/", "/he-thong/nhat-ky/", "/he-thong/nguoi-dung/"]:
         res = Client().get(url)

@@ -1,17 +1,37 @@
-"""Carry the request's client IP to services (for audit rows) without passing requests around."""
+"""Request middleware: the client IP for audit rows, the interface language, first password."""
 
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language with the switcher (its cookie).
+
+    Django's own middleware follows the browser's Accept-Language, so an officer whose
+    browser or Windows happens to be in English would get the commune's system in
+    English; here the browser is not asked."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        try:
+            language = translation.get_supported_language_variant(chosen)
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class ForcePasswordChangeMiddleware:

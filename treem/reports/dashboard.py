@@ -36,5 +36,10 @@ def cards(*, user: Any, area: Area) -> list[Card]:
     if report and report.status == ReportStatus.RETURNED:
         tone = "danger"
     return [
-        Card(_("Báo cáo %(period)s") % {"period": period.label}, str(status), url=url, tone=tone)
+        Card(
+            _("Báo cáo %(period)s") % {"period": str(period.label).lower()},
+            str(status),
+            url=url,
+            tone=tone,
+        )
     ]

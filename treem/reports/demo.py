@@ -1,5 +1,8 @@
 """Demo data for the reports: 2026H1 computed for both communes, Nghĩa Hưng's report submitted.
 
+The two earlier first halves (2024H1, 2025H1) are computed too, from the same registry
+and cases as they stood then, so the dashboard's trend chart has points to join.
+
 Runs after the registry, cases and plans seeders. Idempotent: a second run keeps the report.
 The submission is dated 12/05/2026 (before the 15/05 default due date) because the demo
 tells the story of a report sent on time.
@@ -18,6 +21,7 @@ from treem.reports import services
 from treem.reports.models import Report, ReportStatus, UnitReport
 
 PERIOD = "2026H1"
+HISTORY = ("2024H1", "2025H1")
 
 RESULTS = (
     "Ủy ban nhân dân xã đã ban hành Kế hoạch thực hiện công tác trẻ em năm 2026, "
@@ -43,10 +47,11 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
     officer = ctx.users["nghiahung"]
     province_officer = ctx.users["tinh"]
     for commune in (ctx.commune, ctx.other_commune):
-        if not Report.objects.filter(
-            area=commune, period=PERIOD, status=ReportStatus.APPROVED
-        ).exists():
-            services.computation_run_all(actor=province_officer, area=commune, period=PERIOD)
+        for period in (*HISTORY, PERIOD):
+            if not Report.objects.filter(
+                area=commune, period=period, status=ReportStatus.APPROVED
+            ).exists():
+                services.computation_run_all(actor=province_officer, area=commune, period=period)
     existing = Report.objects.filter(area=ctx.commune, period=PERIOD).first()
     if existing is not None and existing.status != ReportStatus.DRAFT:
         return
@@ -82,4 +87,7 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
         submitted_at=timezone.make_aware(dt.datetime(2026, 5, 12, 15, 0))
     )
     if stdout is not None:
-        stdout.write(f"reports: {PERIOD} computed for 2 communes, Nghĩa Hưng's report submitted\n")
+        stdout.write(
+            f"reports: {', '.join((*HISTORY, PERIOD))} computed for 2 communes, "
+            f"Nghĩa Hưng's {PERIOD} report submitted\n"
+        )
