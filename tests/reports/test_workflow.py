@@ -174,3 +174,57 @@ def test_unit_focal_point_submits_its_part(kids: Kids, client_for) -> None:
     officer_page = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/")
     assert "Tiêm chủng đủ 98%." in officer_page.content.decode()
     assert client_for(w.other_officer).get(url).status_code == 404
+
+
+def test_a_plan_target_linked_to_an_indicator_stands_beside_its_value(
+    kids: Kids, client_for
+) -> None:
+    """The officer links "100% trẻ em có HCĐB được hỗ trợ" to the supported rate: the
+    report page, the .docx and the xlsx show 100% in the plan-target column."""
+    from openpyxl import load_workbook
+
+    from treem.plans.models import Plan, PlanStatus, PlanTarget
+
+    w = kids.world
+    plan = Plan.objects.create(
+        area=w.commune,
+        province_code=w.commune.province_code,
+        year=2026,
+        title="Kế hoạch công tác trẻ em năm 2026",
+        status=PlanStatus.ISSUED,
+    )
+    PlanTarget.objects.create(
+        plan=plan,
+        text="100% trẻ em có hoàn cảnh đặc biệt được hỗ trợ",
+        value="100.00",
+        unit="%",
+        indicator_slug="special_circumstances_supported_pct",
+    )
+    PlanTarget.objects.create(plan=plan, text="Giảm suy dinh dưỡng", value="11.80", unit="%")
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    officer = client_for(w.officer)
+
+    page = officer.get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
+    row = page.split("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp", 1)[1].split("</tr>")[0]
+    assert '<td class="num">100%</td>' in row
+    other = page.split("Số trẻ em bị xâm hại", 1)[1].split("</tr>")[0]
+    assert '<td class="num"></td>' in other  # no target linked: an empty cell
+
+    report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    doc = Document(io.BytesIO(officer.get(f"/bao-cao/{report.pk}/word/").content))
+    rate = next(
+        r
+        for r in doc.tables[1].rows
+        if r.cells[1].text == "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp"
+    )
+    assert rate.cells[5].text == "100%"
+
+    ws = load_workbook(
+        io.BytesIO(officer.get(f"/bao-cao/ky/2026H1/{w.commune.key}/excel/").content)
+    ).active
+    xl = next(
+        r
+        for r in ws.iter_rows(values_only=True)
+        if r[0] == "special_circumstances_supported_pct" and r[3] == "Tổng số"
+    )
+    assert xl[7] == 100.0

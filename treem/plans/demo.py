@@ -37,6 +37,10 @@ PROGRESS = [
     ("1.a", "nghiahung", TaskStatus.IN_PROGRESS, "Phát 2 buổi/tuần trên loa truyền thanh.", (5, 2)),
 ]
 MEASUREMENTS = [(0, "100"), (1, "96.5"), (2, "11.8"), (3, "92")]
+# Targets the officer links to an indicator (the plan page's "mã chỉ số"), so the report
+# shows the target beside the computed value: "100% of children in special circumstances
+# managed and supported" is the supported rate.
+LINKS = [(0, "special_circumstances_supported_pct")]
 
 
 def _import(ctx: DemoContext, area: Any, path: Path, parent: Plan | None = None) -> Plan:
@@ -70,6 +74,21 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             actor=ctx.users[username], task=task, status=status, narrative=narrative, date=date
         )
     targets = list(plan.targets.order_by("position"))
+    services.plan_targets_save(
+        actor=ctx.users["nghiahung"],
+        plan=plan,
+        targets=[
+            services.TargetEdit(
+                pk=targets[index].pk,
+                text=targets[index].text,
+                value=targets[index].value,
+                unit=targets[index].unit,
+                indicator_slug=slug,
+            )
+            for index, slug in LINKS
+            if index < len(targets)
+        ],
+    )
     for index, value in MEASUREMENTS:
         if index < len(targets):
             services.target_measure(

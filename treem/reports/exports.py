@@ -31,14 +31,15 @@ def fmt(value: Decimal | None, unit: str = IndicatorUnit.NUMBER) -> str:
         return f"{text}%"
     if value == value.to_integral_value():
         return f"{int(value):,}".replace(",", ".")
-    return f"{value}".replace(".", ",")
+    return format(value.normalize(), "f").replace(".", ",")  # 96.50 -> 96,5
 
 
 def _cell_value(cell: Any, unit: str) -> str:
     return fmt(cell.value if cell is not None else None, unit)
 
 
-def _target_text(target: Any) -> str:
+def target_text(target: Any) -> str:
+    """A plan target as written in the report: "100%", "11,8%", "45 trẻ"."""
     if target is None or target.value is None:
         return ""
     unit = target.unit or ""
@@ -96,7 +97,7 @@ def report_docx(
                 str(unit_label),
                 _cell_value(row.value, ind.unit),
                 _cell_value(row.previous, ind.unit),
-                _target_text(row.target),
+                target_text(row.target),
             ]
         )
     dx.add_grid(

@@ -133,6 +133,12 @@ class TableRow:
     target: Any = None
     breakdown: list[tuple[str, str, Cell]] = field(default_factory=list)
 
+    @property
+    def target_text(self) -> str:
+        from treem.reports.exports import target_text
+
+        return target_text(self.target)
+
 
 def dimension_label(key: str) -> str:
     """A Vietnamese label for a disaggregation key ("sex=female;age_group=0_3")."""
