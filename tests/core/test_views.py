@@ -151,3 +151,15 @@ def test_account_created_by_an_officer_must_change_its_password_first(
     assert res.status_code == 302
     assert client.get("/").status_code == 200
     assert AuditLog.objects.filter(action="user.password_change", object_id=str(user.pk)).exists()
+
+
+def test_dashboard_counts_are_grouped_the_vietnamese_way() -> None:
+    from django.utils import translation
+
+    from treem.core.dashboard import Card
+
+    with translation.override("vi"):
+        assert Card("Trẻ em", 3015).display == "3.015"
+        assert Card("Nhiệm vụ", "3/14").display == "3/14"
+    with translation.override("en"):  # the English locale keeps Vietnamese figures
+        assert Card("Children", 3015).display == "3.015"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from treem.core.access import Cap, has_capability, scoped
@@ -18,6 +19,13 @@ class Card:
     url: str = ""
     tone: str = ""  # "", "warn", "danger"
     hint: Any = ""
+
+    @property
+    def display(self) -> str:
+        """The value as shown: counts grouped the Vietnamese way (3.015), text as is."""
+        if isinstance(self.value, int):  # the active locale's separator (treem/formats)
+            return number_format(self.value, force_grouping=True)
+        return str(self.value)
 
 
 def cards(*, user: Any, area: Area) -> list[Card]:
