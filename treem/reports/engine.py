@@ -23,7 +23,8 @@ commune to its villages). Provinces are sums over communes at read time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import reduce
 from typing import Any, NamedTuple
 
@@ -210,6 +211,15 @@ ON_CONFLICT = (
 )
 
 
+def _on_conflict_changed() -> str:
+    """PostgreSQL: the upsert that leaves a stored row alone when nothing changed."""
+    table = _q(DataValue._meta.db_table)
+    return (
+        ON_CONFLICT + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
+        f"OR {table}.source <> excluded.source"
+    )
+
+
 # The counted rows of one indicator (`write_computed`), a temporary table.
 COUNTED = "treem_counted"
 
@@ -224,8 +234,10 @@ def _computation_settings(cursor: Any) -> None:
     cursor.execute(f"SET LOCAL jit = {JIT}")
 
 
-def _create_temporary(cursor: Any, name: str, sql: str, params: list[Any]) -> None:
-    """CREATE TEMPORARY TABLE `name` AS `sql`, dropped at the end of the transaction.
+@contextmanager
+def _temporary(cursor: Any, name: str, sql: str, params: list[Any]) -> Iterator[None]:
+    """CREATE TEMPORARY TABLE `name` AS `sql` for the block, dropped after it (an error
+    rolls the transaction back, which drops it too).
 
     PostgreSQL never runs a statement that writes (INSERT, DELETE) with parallel
     workers, so the counting, the expensive part, is a read-only CREATE TABLE AS of its
@@ -240,6 +252,8 @@ def _create_temporary(cursor: Any, name: str, sql: str, params: list[Any]) -> No
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS {sql}", params)
     cursor.execute("SET LOCAL parallel_setup_cost TO DEFAULT")
     cursor.execute("SET LOCAL parallel_tuple_cost TO DEFAULT")
+    yield
+    cursor.execute(f"DROP TABLE {name}")
 
 
 def _merge_ctes(stored_sql: str, keys: tuple[str, ...]) -> str:
@@ -337,7 +351,7 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
     """Replace the indicator's computed values under `paths` (not under `skip`).
 
     PostgreSQL: the counted rows into a temporary table (read only, so the scan may use
-    parallel workers: see `_create_temporary`), then one statement: a DELETE of the
+    parallel workers: see `_temporary`), then one statement: a DELETE of the
     stored computed rows whose key is no longer produced and an upsert that writes only
     the values that changed, so a recomputation with few changes writes few rows.
     SQLite: DELETE, then INSERT … SELECT. Returns the number of rows inserted or changed.
@@ -346,7 +360,6 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
     now = timezone.now()
     head: list[Any] = [indicator.pk, period.code, ValueSource.COMPUTED, now]
     skip_sql, skip_params = _not_skipped(skip)
-    table = _q(DataValue._meta.db_table)
     if connection.vendor == "postgresql":
         stored_sql, stored_params = _stored_where(indicator, period, paths, skip)
         sql = (
@@ -356,16 +369,13 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
             + _select_values("SELECT * FROM counted")
             + _changed_only(("area_id", "disaggregation"))
             + skip_sql
-            + ON_CONFLICT
-            + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
-            f"OR {table}.source <> excluded.source"
+            + _on_conflict_changed()
         )
         with transaction.atomic(), connection.cursor() as cursor:
             _computation_settings(cursor)
-            _create_temporary(cursor, COUNTED, select, params)
-            cursor.execute(sql, [*stored_params, *head, *skip_params])
-            rows = max(cursor.rowcount, 0)
-            cursor.execute(f"DROP TABLE {COUNTED}")
+            with _temporary(cursor, COUNTED, select, params):
+                cursor.execute(sql, [*stored_params, *head, *skip_params])
+                rows = max(cursor.rowcount, 0)
             return rows
     with connection.cursor() as cursor:
         delete_computed(indicator, period, paths, skip)
@@ -619,7 +629,6 @@ def _write_shared_children(
     )
     stored_sql, stored_params = _stored_where(indicators, period, paths, skip)
     skip_sql, skip_params = _not_skipped(skip)
-    table = _q(DataValue._meta.db_table)
     sql = (
         f"WITH base AS MATERIALIZED ({base_sql}), "
         f"counted AS MATERIALIZED ({counted}), "
@@ -630,9 +639,7 @@ def _write_shared_children(
         f"FROM counted g JOIN {_q(Area._meta.db_table)} a ON a.id = g.area_id WHERE 1 = 1"
         + _changed_only(("indicator_id", "area_id", "disaggregation"))
         + skip_sql
-        + ON_CONFLICT
-        + f" WHERE {table}.value IS DISTINCT FROM excluded.value "
-        f"OR {table}.source <> excluded.source"
+        + _on_conflict_changed()
     )
     head: list[Any] = [period.code, ValueSource.COMPUTED, timezone.now()]
     # The temporary table lives until the end of this block (dropped, or rolled back).
@@ -641,11 +648,10 @@ def _write_shared_children(
         # ~170k groups per million children fit in work_mem: hash them (the estimate
         # multiplies the columns' distinct counts and would pick an external sort).
         cursor.execute("SET LOCAL enable_sort = off")
-        _create_temporary(
+        with _temporary(
             cursor, PRE, f"WITH flags AS ({flags_sql}) {pre}", [*flags_params, *kids_params]
-        )
-        cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
-        rows = max(cursor.rowcount, 0)
-        cursor.execute(f"DROP TABLE {PRE}")
+        ):
+            cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
+            rows = max(cursor.rowcount, 0)
         cursor.execute("SET LOCAL enable_sort TO DEFAULT")  # the rest plans as usual
         return rows
