@@ -9,7 +9,6 @@ the right.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -18,32 +17,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from treem.core import docx_admin as dx
+from treem.reports.formatting import fmt, target_text
 from treem.reports.models import IndicatorUnit, Report
 from treem.reports.periods import Period, parse_period
 
 
-def fmt(value: Decimal | None, unit: str = IndicatorUnit.NUMBER) -> str:
-    """Vietnamese number format: 1.234 and 12,5 (missing is a dash, zero is 0)."""
-    if value is None:
-        return "–"
-    if unit == IndicatorUnit.PERCENT:
-        text = f"{value:.1f}".replace(".", ",")
-        return f"{text}%"
-    if value == value.to_integral_value():
-        return f"{int(value):,}".replace(",", ".")
-    return format(value.normalize(), "f").replace(".", ",")  # 96.50 -> 96,5
-
-
 def _cell_value(cell: Any, unit: str) -> str:
     return fmt(cell.value if cell is not None else None, unit)
-
-
-def target_text(target: Any) -> str:
-    """A plan target as written in the report: "100%", "11,8%", "45 trẻ"."""
-    if target is None or target.value is None:
-        return ""
-    unit = target.unit or ""
-    return f"{fmt(target.value)}{unit if unit == '%' else ' ' + unit}".strip()
 
 
 def issuing_body(report: Report) -> tuple[str, str]:

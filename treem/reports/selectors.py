@@ -19,6 +19,7 @@ from django.utils import timezone
 from treem.core.access import Cap, has_capability, scoped
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.selectors import area_by_key
+from treem.reports.formatting import target_text
 from treem.reports.models import (
     ComputationRun,
     DataValue,
@@ -135,8 +136,6 @@ class TableRow:
 
     @property
     def target_text(self) -> str:
-        from treem.reports.exports import target_text
-
         return target_text(self.target)
 
 
