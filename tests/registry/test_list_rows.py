@@ -23,7 +23,8 @@ def test_list_rows_show_what_the_officer_needs(
     row = body[body.index(f"/tre-em/{khoi.pk}/") :].split("</tr>")[0]
     assert "Đặng Minh Khôi" in row and "02/04/2018" in row and "Nam" in row
     assert world.village.name in row
-    assert 'class="badge warn"' in row and ">d</span>" in row
+    # the group in a few words; its full wording (Điều 10) as the tooltip
+    assert '<span class="badge warn" title="d) Trẻ em khuyết tật">Khuyết tật</span>' in row
     other = body[body.index(f"/tre-em/{lan.pk}/") :].split("</tr>")[0]
     assert "Lê &lt;Thị&gt; Lan" in other and "Nữ" in other  # escaped
     assert "<Thị>" not in body
@@ -47,3 +48,10 @@ def test_list_empty_message(world: Any, client_for: Any) -> None:
         .content.decode()
     )
     assert "Không có trẻ nào phù hợp." in body
+
+
+def test_every_special_group_has_a_short_label() -> None:
+    from treem.registry.models import SPECIAL_GROUP_SHORT, SpecialGroup
+
+    assert set(SPECIAL_GROUP_SHORT) == set(SpecialGroup.values)
+    assert all(len(str(label)) <= 20 for label in SPECIAL_GROUP_SHORT.values())

@@ -554,6 +554,25 @@ class SpecialGroup(models.TextChoices):
     )
 
 
+# A few words per group, for badges in lists (the full wording is their tooltip).
+SPECIAL_GROUP_SHORT: dict[str, Any] = {
+    SpecialGroup.A: _("Mồ côi cha mẹ"),
+    SpecialGroup.B: _("Bị bỏ rơi"),
+    SpecialGroup.C: _("Không nơi nương tựa"),
+    SpecialGroup.D: _("Khuyết tật"),
+    SpecialGroup.DD: _("HIV/AIDS"),
+    SpecialGroup.E: _("Vi phạm pháp luật"),
+    SpecialGroup.G: _("Nghiện ma túy"),
+    SpecialGroup.H: _("Bỏ học kiếm sống"),
+    SpecialGroup.I: _("Bị bạo lực"),
+    SpecialGroup.K: _("Bị bóc lột"),
+    SpecialGroup.L: _("Bị xâm hại tình dục"),
+    SpecialGroup.M: _("Bị mua bán"),
+    SpecialGroup.N: _("Bệnh hiểm nghèo"),
+    SpecialGroup.O: _("Di cư, lánh nạn"),
+}
+
+
 class AtRiskGroup(models.TextChoices):
     """Common "at risk" flags (free slugs are allowed; these are the usual ones)."""
 

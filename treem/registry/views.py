@@ -21,7 +21,14 @@ from treem.core.access import Cap, has_capability, scoped
 from treem.core.current import current_area
 from treem.core.models import Area, AreaLevel
 from treem.registry import forms, selectors, services
-from treem.registry.models import SUBTYPES, AtRiskGroup, Child, ChildStatus, SpecialGroup
+from treem.registry.models import (
+    SPECIAL_GROUP_SHORT,
+    SUBTYPES,
+    AtRiskGroup,
+    Child,
+    ChildStatus,
+    SpecialGroup,
+)
 
 PAGE_SIZE = 50
 
@@ -134,6 +141,7 @@ def _result_rows(children: Any) -> SafeString:
     sexes = dict(Child._meta.get_field("sex").flatchoices)
     statuses = dict(Child._meta.get_field("status").flatchoices)
     special = dict(SpecialGroup.choices)
+    short = {group: str(label) for group, label in SPECIAL_GROUP_SHORT.items()}
     at_risk = dict(AtRiskGroup.choices)
     no_village = format_html('<span class="muted">{}</span>', _("chưa rõ thôn"))
     risk_word = _("nguy cơ")
@@ -150,7 +158,7 @@ def _result_rows(children: Any) -> SafeString:
             "",
             '<span class="badge {}" title="{}">{}</span> ',
             (
-                ("warn", special.get(ci.group, ci.group), ci.group)
+                ("warn", special.get(ci.group, ci.group), short.get(ci.group, ci.group))
                 if ci.kind == "special"
                 else (
                     "",
