@@ -163,3 +163,10 @@ def test_dashboard_counts_are_grouped_the_vietnamese_way() -> None:
         assert Card("Nhiệm vụ", "3/14").display == "3/14"
     with translation.override("en"):  # the English locale keeps Vietnamese figures
         assert Card("Children", 3015).display == "3.015"
+
+
+def test_province_dashboard_names_the_period_in_words(world: World, client_for) -> None:
+    body = client_for(world.province_officer).get("/").content.decode()
+    label = body.split("Xã đã gửi báo cáo: ", 1)[1].split("<", 1)[0]
+    assert label.startswith(("6 tháng đầu năm ", "Năm ")), label
+    assert "H1" not in label

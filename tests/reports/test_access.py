@@ -152,3 +152,25 @@ def test_api_create_report_and_province_sum(kids: Kids, api_for) -> None:
         f"/api/v1/values?indicator=child_population&period=2026-1&area={w.province.key}"
     )
     assert bad.status_code == 422 and "không hợp lệ" in bad.json()["detail"]
+
+
+def test_trend_chart_names_periods_and_plots_rolled_up_totals(
+    kids: Kids, client_for, api_for
+) -> None:
+    w = kids.world
+    for period in ("2025H1", "2026H1"):
+        services.computation_run_all(actor=w.officer, area=w.commune, period=period)
+    body = client_for(w.officer).get("/bao-cao/?ky=2026H1").content.decode()
+    raw = body.split('<script id="chart-data" type="application/json">', 1)[1]
+    chart = json.loads(raw.split("</script>", 1)[0])
+    labels = chart["labels"]
+    assert "6 tháng đầu năm 2025" in labels and "6 tháng đầu năm 2026" in labels
+    assert not any("H1" in label for label in labels)
+    population = next(s for s in chart["series"] if s["label"] == "Số trẻ em")["data"]
+    api = api_for(w.officer)
+    for period in ("2025H1", "2026H1"):
+        url = f"/api/v1/values?indicator=child_population&period={period}&area={w.commune.key}"
+        total = api.get(url).json()["values"][0]["value"]  # the commune with its predecessor
+        assert population[labels.index(f"6 tháng đầu năm {period[:4]}")] == total
+    assert population[labels.index("6 tháng đầu năm 2026")] == 10
+    assert 'data-locale="vi-VN"' in body

@@ -22,7 +22,7 @@ def cards(*, user: Any, area: Area) -> list[Card]:
         c = selectors.completeness(user=user, area=area, period=period.code)
         return [
             Card(
-                _("Xã đã gửi báo cáo %(period)s") % {"period": period.code},
+                _("Xã đã gửi báo cáo: %(period)s") % {"period": period.label},
                 f"{c.submitted}/{c.expected}",
                 url=url,
                 tone="" if c.rate == 100 else "warn",

@@ -74,7 +74,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     names = dict(Indicator.objects.filter(slug__in=CHART_SLUGS).values_list("slug", "name"))
     ctx["chart"] = json.dumps(
         {
-            "labels": trend_periods,
+            # the axis reads "6 tháng đầu năm 2026", as the reports are named
+            "labels": [parse_period(code).label for code in trend_periods],
             "series": [
                 {"label": names.get(s, s), "data": series.get(s, [])}
                 for s in CHART_SLUGS
