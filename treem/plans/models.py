@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Agency, AreaOwned
@@ -344,6 +345,13 @@ class TaskProgress(AreaOwned):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.status} {self.date:%d/%m/%Y}"
+
+    def reported_by(self) -> str:
+        """The unit that reported, or the commune's People's Committee when an officer
+        recorded it for no unit ("UBND Xã Nghĩa Hưng")."""
+        if self.agency is not None:
+            return self.agency.name
+        return gettext("UBND %(area)s") % {"area": self.area.full_name}
 
 
 class TaskEvidence(models.Model):

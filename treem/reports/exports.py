@@ -104,10 +104,9 @@ def report_docx(
         for agency, part in submitted_units:
             dx.add_body(doc, f"- {agency.name}: {part.narrative}")
         for entry in progress:
-            who = entry.agency.name if entry.agency else ""
             dx.add_body(
                 doc,
-                f"- {entry.task.title} ({who}): {entry.get_status_display()}"
+                f"- {entry.task.title} ({entry.reported_by()}): {entry.get_status_display()}"
                 + (f". {entry.narrative}" if entry.narrative else ""),
             )
     dx.add_heading(doc, _("II. HẠN CHẾ, NGUYÊN NHÂN"))

@@ -339,7 +339,7 @@ def task_progress(*, user: Any, area: Area, period: str) -> list[Any]:
     p = parse_period(period)
     entries = (
         TaskProgress.objects.filter(area=area, date__gte=p.start, date__lte=p.end)
-        .select_related("task", "agency")
+        .select_related("task", "agency", "area")
         .order_by("task__position", "task_id", "agency_id", "-date", "-id")
     )
     latest: dict[tuple[int, int | None], Any] = {}
