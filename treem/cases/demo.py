@@ -1,5 +1,6 @@
 """Demo cases (synthetic): a dozen in Nghĩa Hưng at every stage, two overdue; injuries,
-one drowning (the child's record marked died). Idempotent. Runs after the registry demo."""
+one drowning (the child's record marked died), and three closed cases and two injuries
+in the first half of 2026 for the demo report. Idempotent. Runs after the registry demo."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from treem.cases import services
+from treem.cases.clock import VN_TZ
 from treem.cases.models import Case, Incident
 from treem.core.demo import DemoContext
 
@@ -76,10 +78,20 @@ PLAN: list[tuple[float, bool, int, list[str], str, str]] = [
 ]
 
 
+# Closed cases received in the demo report's half-year (2026H1), so its abuse tables
+# have rows: (day received, serious risk, forms, setting, source); every step done.
+EARLIER: list[tuple[dt.date, bool, list[str], str, str]] = [
+    (dt.date(2026, 2, 24), False, ["violence"], "family", "community"),
+    (dt.date(2026, 4, 8), True, ["sexual_abuse"], "community", "police"),
+    (dt.date(2026, 5, 19), False, ["neglect", "violence"], "family", "school"),
+]
+CLOSED_GAP = dt.timedelta(hours=10)  # within the 12-hour first assessment
+
+
 def seed(ctx: DemoContext, stdout: Any = None) -> None:
     from treem.registry.models import Child
 
-    officer, leader = ctx.users["nghiahung"], ctx.users["lanhdao"]
+    officer = ctx.users["nghiahung"]
     children = list(
         Child.objects.active()
         .filter(commune=ctx.commune)
@@ -93,83 +105,40 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
     rng = ctx.rng
     now = timezone.now()
     if not Case.objects.filter(area=ctx.commune).exists():
-        picked = rng.sample(children, len(PLAN) + 4)
+        picked = rng.sample(children, len(PLAN) + len(EARLIER))
         for n, (hours, serious, done, forms, setting, source) in enumerate(PLAN):
-            child = picked[n]
             received = now - dt.timedelta(hours=hours)
-            actor = ctx.users["ctv"] if source == "collaborator" else officer
-            kwargs: dict[str, Any] = {"child": child}
-            if source == "collaborator" and child.area.level == 4:
-                kwargs = {
-                    "child": None,
-                    "area": ctx.villages[0],
-                    "child_details": {
-                        "full_name": "Hoàng Văn Tài",
-                        "sex": "male",
-                        "birth_year": now.year - 8,
-                    },
-                }
-            case = services.case_intake(
-                actor=actor,
-                received_at=received,
-                source=source,
-                forms=forms,
-                serious_risk=serious,
-                setting=setting,
-                perpetrator_relation="parent" if setting == "family" else "acquaintance",
-                description="Thông tin giả lập cho bản trình diễn: nghi trẻ bị xâm hại.",
-                reporter={"full_name": "Người báo tin (giả lập)", "phone": "0900000000"},
-                **kwargs,
-            )
-            step_gap = dt.timedelta(hours=min(hours, 24 * 60) / (len(STEPS) + 2))
-            at = received
-            for kind, data in STEPS[:done]:
-                at = at + step_gap
-                payload = dict(data)
-                if kind == "initial_assessment" and serious:
-                    payload["risk_level"] = "serious"
-                if kind == "implementation":
-                    plan = case.plans.get(status="approved")
-                    payload = {
-                        "items": [
-                            {"id": i.pk, "status": "done", "note": "Đã thực hiện"}
-                            for i in plan.items.all()[:2]
-                        ]
-                    }
-                actor = leader if kind == "plan_approved" else officer
-                services.case_step_record(actor=actor, case=case, step=kind, at=at, data=payload)
-                if kind == "initial_assessment" and serious:
-                    at = at + dt.timedelta(minutes=30)
-                    services.case_step_record(
-                        actor=officer,
-                        case=case,
-                        step="emergency",
-                        at=at,
-                        data={
-                            "measures": "Đưa trẻ đến ở tạm nhà bà nội, Công an xã làm việc với cha",
-                            "decided_by": "Chủ tịch UBND xã",
-                            "separation": True,
-                            "shelter": "Nhà bà nội, thôn Nghĩa Thái",
-                            "temporary_caregiver": "Bà nội",
-                        },
-                    )
+            gap = dt.timedelta(hours=min(hours, 24 * 60) / (len(STEPS) + 2))
+            _case(ctx, picked[n], received, gap, serious, done, forms, setting, source)
+        for n, (day, serious, forms, setting, source) in enumerate(EARLIER):
+            received = dt.datetime.combine(day, dt.time(8, 30), tzinfo=VN_TZ)
+            if received < now:  # closed cases of the demo report's half-year
+                child = picked[len(PLAN) + n]
+                _case(ctx, child, received, CLOSED_GAP, serious, len(STEPS), forms, setting, source)
         if stdout:
-            stdout.write(f"cases: {len(PLAN)} demo cases in {ctx.commune.full_name}\n")
+            stdout.write(
+                f"cases: {len(PLAN) + len(EARLIER)} demo cases in {ctx.commune.full_name}\n"
+            )
     if not Incident.objects.filter(area=ctx.commune).exists():
         pool = [c for c in children if c.status == "active"]
+        today = timezone.localdate()
         kinds = [
-            ("traffic", "injured", "Đường liên xã"),
-            ("fall", "injured", "Sân nhà"),
-            ("burn", "injured", "Bếp nhà"),
-            ("drowning", "died", "Ao làng thôn Liễu Đề"),
+            ("traffic", "injured", "Đường liên xã", today - dt.timedelta(days=3)),
+            ("fall", "injured", "Sân nhà", today - dt.timedelta(days=10)),
+            ("burn", "injured", "Bếp nhà", today - dt.timedelta(days=17)),
+            ("drowning", "died", "Ao làng thôn Liễu Đề", today - dt.timedelta(days=24)),
+            # in the demo report's half-year (2026H1)
+            ("traffic", "injured", "Quốc lộ 21", dt.date(2026, 3, 14)),
+            ("drowning", "injured", "Sông Đáy, bến đò Nghĩa Châu", dt.date(2026, 6, 2)),
         ]
-        for k, (kind, outcome, place) in enumerate(kinds):
+        kinds = [k for k in kinds if k[3] < today]
+        for k, (kind, outcome, place, day) in enumerate(kinds):
             child = pool[-(k + 1)]
             services.incident_record(
                 actor=officer,
                 child=child,
                 kind=kind,
-                occurred_on=timezone.localdate() - dt.timedelta(days=3 + 7 * k),
+                occurred_on=day,
                 outcome=outcome,
                 place=place,
                 latitude="20.0170" if kind == "drowning" else None,
@@ -177,4 +146,75 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
                 treatment="Sơ cứu tại Trạm Y tế xã" if outcome == "injured" else "",
             )
         if stdout:
-            stdout.write("cases: 4 demo incidents (one drowning)\n")
+            stdout.write(f"cases: {len(kinds)} demo incidents (one drowning death)\n")
+
+
+def _case(
+    ctx: DemoContext,
+    child: Any,
+    received: dt.datetime,
+    gap: dt.timedelta,
+    serious: bool,
+    done: int,
+    forms: list[str],
+    setting: str,
+    source: str,
+) -> None:
+    """One demo case received at `received`, its first `done` steps `gap` apart."""
+    officer, leader = ctx.users["nghiahung"], ctx.users["lanhdao"]
+    now = timezone.now()
+    actor = ctx.users["ctv"] if source == "collaborator" else officer
+    kwargs: dict[str, Any] = {"child": child}
+    if source == "collaborator" and child.area.level == 4:
+        kwargs = {
+            "child": None,
+            "area": ctx.villages[0],
+            "child_details": {
+                "full_name": "Hoàng Văn Tài",
+                "sex": "male",
+                "birth_year": now.year - 8,
+            },
+        }
+    case = services.case_intake(
+        actor=actor,
+        received_at=received,
+        source=source,
+        forms=forms,
+        serious_risk=serious,
+        setting=setting,
+        perpetrator_relation="parent" if setting == "family" else "acquaintance",
+        description="Thông tin giả lập cho bản trình diễn: nghi trẻ bị xâm hại.",
+        reporter={"full_name": "Người báo tin (giả lập)", "phone": "0900000000"},
+        **kwargs,
+    )
+    at = received
+    for kind, data in STEPS[:done]:
+        at = at + gap
+        payload = dict(data)
+        if kind == "initial_assessment" and serious:
+            payload["risk_level"] = "serious"
+        if kind == "implementation":
+            plan = case.plans.get(status="approved")
+            payload = {
+                "items": [
+                    {"id": i.pk, "status": "done", "note": "Đã thực hiện"}
+                    for i in plan.items.all()[:2]
+                ]
+            }
+        actor = leader if kind == "plan_approved" else officer
+        services.case_step_record(actor=actor, case=case, step=kind, at=at, data=payload)
+        if kind == "initial_assessment" and serious:
+            at = at + dt.timedelta(minutes=30)
+            services.case_step_record(
+                actor=officer,
+                case=case,
+                step="emergency",
+                at=at,
+                data={
+                    "measures": "Đưa trẻ đến ở tạm nhà bà nội, Công an xã làm việc với cha",
+                    "decided_by": "Chủ tịch UBND xã",
+                    "separation": True,
+                    "shelter": "Nhà bà nội, thôn Nghĩa Thái",
+                    "temporary_caregiver": "Bà nội",
+                },
+            )

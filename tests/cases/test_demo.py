@@ -1,0 +1,55 @@
+"""The cases demo: cases at every stage now, and closed cases and injuries in the demo
+report's half-year (2026H1), so the report's abuse and injury tables have rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from tests.conftest import World
+from tests.reports.conftest import make_child
+from treem.cases import demo
+from treem.cases.models import Case, CaseStatus, Incident
+from treem.core.demo import DemoContext
+from treem.reports import services as reports
+from treem.reports.models import DataValue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_cases_fill_the_demo_half_year_once(world: World) -> None:
+    for n in range(30):
+        make_child(world.commune, area=world.village, born=dt.date(2012 + n % 12, 3, 1))
+    ctx = DemoContext(
+        province=world.province,
+        commune=world.commune,
+        other_commune=world.other_commune,
+        villages=[world.village],
+        other_villages=[world.other_village],
+        users={"nghiahung": world.officer, "lanhdao": world.leader, "ctv": world.collaborator},
+        agencies={},
+        rng=random.Random(3),
+    )
+    demo.seed(ctx)
+    demo.seed(ctx)  # idempotent
+    assert Case.objects.count() == len(demo.PLAN) + len(demo.EARLIER)
+    first_half = Case.objects.filter(
+        received_at__date__gte=dt.date(2026, 1, 1), received_at__date__lte=dt.date(2026, 6, 30)
+    )
+    assert first_half.count() == 3
+    assert all(c.status == CaseStatus.ARCHIVED for c in first_half)  # closed, filed away
+    assert Incident.objects.filter(occurred_on__year=2026, occurred_on__month__lte=6).count() == 2
+
+    reports.computation_run_all(actor=world.province_officer, area=world.commune, period="2026H1")
+
+    def total(slug: str) -> int:
+        value = DataValue.objects.get(
+            indicator__slug=slug, period="2026H1", area=world.commune, disaggregation=""
+        ).value
+        return int(value)
+
+    assert total("abuse_cases") == 3
+    assert total("abused_children") == 3
+    assert total("injured_children") == 2
