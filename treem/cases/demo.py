@@ -106,15 +106,15 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
     now = timezone.now()
     if not Case.objects.filter(area=ctx.commune).exists():
         picked = rng.sample(children, len(PLAN) + len(EARLIER))
+        for n, (day, serious, forms, setting, source) in enumerate(EARLIER):
+            received = dt.datetime.combine(day, dt.time(8, 30), tzinfo=VN_TZ)
+            if received < now:  # received first, so numbered first
+                child = picked[len(PLAN) + n]
+                _case(ctx, child, received, CLOSED_GAP, serious, len(STEPS), forms, setting, source)
         for n, (hours, serious, done, forms, setting, source) in enumerate(PLAN):
             received = now - dt.timedelta(hours=hours)
             gap = dt.timedelta(hours=min(hours, 24 * 60) / (len(STEPS) + 2))
             _case(ctx, picked[n], received, gap, serious, done, forms, setting, source)
-        for n, (day, serious, forms, setting, source) in enumerate(EARLIER):
-            received = dt.datetime.combine(day, dt.time(8, 30), tzinfo=VN_TZ)
-            if received < now:  # closed cases of the demo report's half-year
-                child = picked[len(PLAN) + n]
-                _case(ctx, child, received, CLOSED_GAP, serious, len(STEPS), forms, setting, source)
         if stdout:
             stdout.write(
                 f"cases: {len(PLAN) + len(EARLIER)} demo cases in {ctx.commune.full_name}\n"
