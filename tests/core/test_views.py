@@ -170,3 +170,19 @@ def test_province_dashboard_names_the_period_in_words(world: World, client_for) 
     label = body.split("Xã đã gửi báo cáo: ", 1)[1].split("<", 1)[0]
     assert label.startswith(("6 tháng đầu năm ", "Năm ")), label
     assert "H1" not in label
+
+
+def test_area_page_links_only_the_predecessors_the_user_may_open(world: World, client_for) -> None:
+    client = client_for(world.officer)
+    body = client.get(f"/he-thong/dia-ban/{world.commune.key}/").content.decode()
+    formed_from = body.split("Hình thành từ:", 1)[1].split("</p>", 1)[0]
+    # the pre-2025 commune's data is the officer's: linked, and the link opens
+    legacy_url = f"/he-thong/dia-ban/{world.legacy_commune.key}/"
+    assert f'href="{legacy_url}"' in formed_from
+    assert client.get(legacy_url).status_code == 200
+    # the dissolved district is named, not linked: its page is outside the scope (404)
+    district = world.legacy_commune.parent
+    assert district.full_name in formed_from
+    district_url = f"/he-thong/dia-ban/{district.key}/"
+    assert district_url not in formed_from
+    assert client.get(district_url).status_code == 404

@@ -105,6 +105,10 @@ def _area_for(request: HttpRequest, key: str | None) -> Any:
     return area
 
 
+def _linkable(request: HttpRequest, areas: Any) -> list[tuple[Any, bool]]:
+    return [(a, has_capability(request.user, Cap.AREAS_VIEW, a)) for a in areas]
+
+
 @login_required
 def area_detail(request: HttpRequest, key: str | None = None) -> HttpResponse:
     area = _area_for(request, key)
@@ -117,8 +121,9 @@ def area_detail(request: HttpRequest, key: str | None = None) -> HttpResponse:
             "area": area,
             "children": children,
             "agencies": selectors.agency_list(user=request.user, area=area),
-            "predecessors": selectors.area_predecessors(area),
-            "successors": selectors.area_successors(area),
+            # (area, may the user open its page): a unit outside scope is named, not linked
+            "predecessors": _linkable(request, selectors.area_predecessors(area)),
+            "successors": _linkable(request, selectors.area_successors(area)),
             "can_edit": can_edit and area.level == AreaLevel.COMMUNE,
             "village_form": VillageForm(),
             "bulk_form": VillageBulkForm(),
