@@ -55,3 +55,15 @@ def test_every_special_group_has_a_short_label() -> None:
 
     assert set(SPECIAL_GROUP_SHORT) == set(SpecialGroup.values)
     assert all(len(str(label)) <= 20 for label in SPECIAL_GROUP_SHORT.values())
+
+
+def test_list_offers_registering_only_where_it_can_be_done(world: Any, client_for: Any) -> None:
+    officer = client_for(world.officer).get(reverse("registry:child_list")).content.decode()
+    assert reverse("registry:child_create") in officer and reverse("registry:import") in officer
+    assert client_for(world.officer).get(reverse("registry:child_create")).status_code == 200
+    # the administrator looking at the whole province: registering needs a commune
+    admin = client_for(world.admin)
+    body = admin.get(reverse("registry:child_list")).content.decode()
+    assert reverse("registry:child_create") not in body
+    assert reverse("registry:import") not in body
+    assert admin.get(reverse("registry:child_create")).status_code == 404

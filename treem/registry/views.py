@@ -213,16 +213,19 @@ def child_list(request: HttpRequest) -> HttpResponse:
     if not filters.village:
         qs = qs.filter(area_path__startswith=area.path)
     page = Paginator(selectors.child_list_rows_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Registering and importing happen in a commune: above one (a province in focus)
+    # the buttons would lead to a 404, so they are not shown.
+    in_commune = _commune_of(area) is not None
     is_officer = has_capability(request.user, Cap.REGISTRY_EDIT)
     context = {
         "area": area,
         "form": form,
         "page": page,
-        "can_create": has_capability(request.user, Cap.REGISTRY_CREATE),
+        "can_create": in_commune and has_capability(request.user, Cap.REGISTRY_CREATE),
         "is_officer": is_officer,
         "export_url": _export_url(),
         # Only those who may import see the button (the import page answers 404 to others).
-        "import_url": _url_or_empty("registry:import") if is_officer else "",
+        "import_url": _url_or_empty("registry:import") if is_officer and in_commune else "",
         "query_string": request.GET.urlencode(),
         "rows": _result_rows(page),
     }
