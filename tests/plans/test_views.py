@@ -351,3 +351,11 @@ def test_my_tasks_and_task_page_query_counts_are_bounded(
     task = plan.tasks.get(number="1.a")
     with django_assert_max_num_queries(20):
         client.get(reverse("plans:task_detail", args=[task.pk]))
+
+
+def test_my_tasks_is_offered_to_those_who_record_progress(world: World, client_for) -> None:
+    url = reverse("plans:my_tasks")
+    for user, offered in ((world.focal_point, True), (world.officer, True), (world.leader, False)):
+        client = client_for(user)
+        assert (url in client.get(reverse("plans:plan_list")).content.decode()) is offered
+        assert client.get(url).status_code == (200 if offered else 404)

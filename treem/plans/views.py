@@ -63,7 +63,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/plan_list.html",
-        {"area": area, "page": page, "can_edit": can_edit, "parent_form": parent_form},
+        {
+            "area": area,
+            "page": page,
+            "can_edit": can_edit,
+            "parent_form": parent_form,
+            # "my tasks" answers 404 to those who record no progress (leaders, province)
+            "can_record_progress": has_capability(request.user, Cap.PLANS_PROGRESS, area),
+        },
     )
 
 
