@@ -1,7 +1,8 @@
 """Fill untranslated msgstr entries of a .po file from a JSON glossary {msgid: msgstr}.
 
 Usage: python scripts/po_fill.py treem/locale/en/LC_MESSAGES/django.po scripts/en_glossary.json
-Reports the msgids still untranslated, so a translator knows what is left.
+Reports the msgids still untranslated, so a translator knows what is left. An entry with a
+msgctxt is looked up as "msgctxt\u0004msgid" (the key gettext itself uses).
 
 Entries are parsed whole: a msgid or msgstr may span several quoted lines. An entry
 counts as untranslated when its msgstr is empty or it is marked fuzzy (a guess by
@@ -95,7 +96,9 @@ def main() -> int:
             continue
         if entry.fields.get("msgstr") and not entry.fuzzy:
             continue
-        translated = glossary.get(msgid)
+        # an entry with a context is looked up as "context\u0004msgid" (gettext's own key)
+        key = f"{entry.fields['msgctxt']}\x04{msgid}" if "msgctxt" in entry.fields else msgid
+        translated = glossary.get(key)
         if translated is None:
             missing.append(msgid)
             continue

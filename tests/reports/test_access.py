@@ -174,3 +174,23 @@ def test_trend_chart_names_periods_and_plots_rolled_up_totals(
         assert population[labels.index(f"6 tháng đầu năm {period[:4]}")] == total
     assert population[labels.index("6 tháng đầu năm 2026")] == 10
     assert 'data-locale="vi-VN"' in body
+
+
+def test_seeded_indicator_names_follow_the_language_custom_names_stay(
+    kids: Kids, report, client_for
+) -> None:
+    from treem.reports.models import Indicator
+
+    w = kids.world
+    Indicator.objects.filter(slug="at_risk").update(name="Trẻ em có nguy cơ (tên của xã)")
+    url = f"/bao-cao/ky/2026H1/{w.commune.key}/"
+    client = client_for(w.officer)
+    vi = client.get(url).content.decode()
+    assert ">Số trẻ em</a>" in vi and "<th>Chỉ tiêu</th>" in vi
+    client.cookies["django_language"] = "en"
+    en = client.get(url).content.decode()
+    assert ">Number of children</a>" in en and "<th>Indicator</th>" in en
+    assert ">Số trẻ em</a>" not in en
+    assert "Trẻ em có nguy cơ (tên của xã)" in en  # written by the commune: shown as written
+    chart = client.get("/bao-cao/?ky=2026H1").content.decode()
+    assert '"label": "Number of children"' in chart

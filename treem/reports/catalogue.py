@@ -2,19 +2,23 @@
 
 TT13 codes are given where the national list names the indicator (Thông tư 13/2021/
 TT-BLĐTBXH; Appendix IV 0101 for abused children); others are left blank for the
-administrator to fill in. Names are the Vietnamese official wording (data, not msgids).
+administrator to fill in. Names are the Vietnamese official wording, stored as data; they
+are also msgids (`gettext_noop`), so `Indicator.display_name()` shows them in the
+interface language, while a name an administrator wrote or changed shows as written.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 # slug, code, name, group, unit, formula, computation, disaggregations, period_type, order
 SEED: list[dict[str, Any]] = [
     {
         "slug": "child_population",
         "code": "0101",
-        "name": "Số trẻ em",
+        "name": gettext_noop("Số trẻ em"),
         "group": "01",
         "unit": "number",
         "formula": "computed",
@@ -26,7 +30,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "special_circumstances",
         "code": "0301",
-        "name": "Số trẻ em có hoàn cảnh đặc biệt",
+        "name": gettext_noop("Số trẻ em có hoàn cảnh đặc biệt"),
         "group": "03",
         "unit": "number",
         "formula": "computed",
@@ -39,7 +43,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "special_circumstances_supported",
         "code": "0302",
-        "name": "Số trẻ em có hoàn cảnh đặc biệt được trợ giúp",
+        "name": gettext_noop("Số trẻ em có hoàn cảnh đặc biệt được trợ giúp"),
         "group": "03",
         "unit": "number",
         "formula": "computed",
@@ -51,7 +55,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "special_circumstances_supported_pct",
         "code": "0302",
-        "name": "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp",
+        "name": gettext_noop("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp"),
         "group": "03",
         "unit": "percent",
         "formula": "ratio",
@@ -64,7 +68,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "at_risk",
         "code": "",
-        "name": "Số trẻ em có nguy cơ rơi vào hoàn cảnh đặc biệt",
+        "name": gettext_noop("Số trẻ em có nguy cơ rơi vào hoàn cảnh đặc biệt"),
         "group": "03",
         "unit": "number",
         "formula": "computed",
@@ -75,7 +79,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "abused_children",
         "code": "IV.0101",
-        "name": "Số trẻ em bị xâm hại",
+        "name": gettext_noop("Số trẻ em bị xâm hại"),
         "group": "abuse",
         "unit": "number",
         "formula": "computed",
@@ -88,7 +92,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "abuse_cases",
         "code": "",
-        "name": "Số vụ việc xâm hại trẻ em",
+        "name": gettext_noop("Số vụ việc xâm hại trẻ em"),
         "group": "abuse",
         "unit": "number",
         "formula": "computed",
@@ -99,7 +103,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "injured_children",
         "code": "0206",
-        "name": "Số trẻ em bị tai nạn, thương tích",
+        "name": gettext_noop("Số trẻ em bị tai nạn, thương tích"),
         "group": "02",
         "unit": "number",
         "formula": "computed",
@@ -110,7 +114,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "injury_deaths",
         "code": "0207",
-        "name": "Số trẻ em tử vong do tai nạn, thương tích",
+        "name": gettext_noop("Số trẻ em tử vong do tai nạn, thương tích"),
         "group": "02",
         "unit": "number",
         "formula": "computed",
@@ -121,7 +125,7 @@ SEED: list[dict[str, Any]] = [
     {
         "slug": "id_number_problems",
         "code": "",
-        "name": "Số trẻ em chưa có hoặc sai số định danh cá nhân",
+        "name": gettext_noop("Số trẻ em chưa có hoặc sai số định danh cá nhân"),
         "group": "01",
         "unit": "number",
         "formula": "computed",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -73,7 +74,7 @@ def report_docx(
         rows.append(
             [
                 str(i),
-                ind.name,
+                ind.display_name(),
                 str(unit_label),
                 _cell_value(row.value, ind.unit),
                 _cell_value(row.previous, ind.unit),
@@ -84,7 +85,7 @@ def report_docx(
         doc,
         [
             _("TT"),
-            _("Chỉ tiêu"),
+            pgettext("statistics", "Chỉ tiêu"),
             _("Đơn vị tính"),
             _("Kỳ báo cáo"),
             _("Cùng kỳ năm trước"),
@@ -150,7 +151,7 @@ def table_xlsx(*, area: Any, period: Period, table: list[Any]) -> bytes:
     heads = [
         _("Mã chỉ tiêu"),
         _("Mã TT13"),
-        _("Chỉ tiêu"),
+        pgettext("statistics", "Chỉ tiêu"),
         _("Phân tổ"),
         _("Đơn vị tính"),
         _("Kỳ báo cáo"),
@@ -172,7 +173,7 @@ def table_xlsx(*, area: Any, period: Period, table: list[Any]) -> bytes:
             [
                 ind.slug,
                 ind.code,
-                ind.name,
+                ind.display_name(),
                 str(_("Tổng số")),
                 str(unit),
                 num(row.value),

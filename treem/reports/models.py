@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Agency, Area, AreaOwned
@@ -98,6 +99,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def display_name(self) -> str:
+        """The name in the interface language: the seeded names are msgids (see
+        `catalogue`); a name an administrator wrote shows as written."""
+        return gettext(self.name) if self.name else ""
 
     @property
     def is_ratio(self) -> bool:

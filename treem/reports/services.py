@@ -168,12 +168,13 @@ def manual_value_set(
     p = parse_period(period)
     if not indicator.is_manual:
         raise ValidationError(
-            _("Chỉ tiêu “%(name)s” được tính tự động, không nhập tay.") % {"name": indicator.name}
+            _("Chỉ tiêu “%(name)s” được tính tự động, không nhập tay.")
+            % {"name": indicator.display_name()}
         )
     if not indicator.applies_to(p.code):
         raise ValidationError(
             _("Chỉ tiêu “%(name)s” không báo cáo trong kỳ %(period)s.")
-            % {"name": indicator.name, "period": p.code}
+            % {"name": indicator.display_name(), "period": p.code}
         )
     if _is_locked(area, p.code):
         raise ValidationError(
@@ -182,7 +183,7 @@ def manual_value_set(
         )
     if indicator.unit == IndicatorUnit.PERCENT and value is not None and value > 100:
         raise ValidationError(
-            _("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": indicator.name}
+            _("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": indicator.display_name()}
         )
     existing = DataValue.objects.filter(
         indicator=indicator, period=p.code, area=area, disaggregation=disaggregation

@@ -71,7 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         ctx["period_rows"] = [(p, ctx["reports"].get(p.code)) for p in periods]
     trend_periods = sorted({p.code for p in periods if p.semiannual} | {period.code})
     series = selectors.trend(user=user, area=area, slugs=CHART_SLUGS, periods=trend_periods)
-    names = dict(Indicator.objects.filter(slug__in=CHART_SLUGS).values_list("slug", "name"))
+    names = {i.slug: i.display_name() for i in Indicator.objects.filter(slug__in=CHART_SLUGS)}
     ctx["chart"] = json.dumps(
         {
             # the axis reads "6 tháng đầu năm 2026", as the reports are named
@@ -213,7 +213,7 @@ def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
         if field not in request.POST:
             continue
         try:
-            value = services.parse_value(request.POST[field], label=ind.name)
+            value = services.parse_value(request.POST[field], label=ind.display_name())
             services.manual_value_set(
                 actor=request.user, indicator=ind, period=p.code, area=area, value=value
             )
@@ -305,7 +305,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 ind = services.indicator_create(actor=user, **form.service_kwargs())
-                messages.success(request, _("Đã thêm chỉ tiêu “%(name)s”.") % {"name": ind.name})
+                messages.success(
+                    request, _("Đã thêm chỉ tiêu “%(name)s”.") % {"name": ind.display_name()}
+                )
                 return redirect("reports:indicator_list")
             except ValidationError as exc:
                 for fieldname, errs in exc.message_dict.items():
