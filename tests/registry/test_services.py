@@ -236,3 +236,25 @@ def test_merge_and_unmerge(world: Any, child_maker: Any) -> None:
     assert survivor.caregivers.count() == 0
     with pytest.raises(ValidationError):
         services.children_unmerge(actor=world.officer, log=log)
+
+
+def test_support_cannot_be_dated_after_today_but_may_run_on(world: Any, child_maker: Any) -> None:
+    from django.utils import timezone
+
+    child = child_maker()
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        services.support_add(actor=world.officer, child=child, kind="gift", date=tomorrow)
+    assert exc.value.message_dict["date"] == [
+        f"Ngày trợ giúp {tomorrow:%d/%m/%Y} là ngày trong tương lai."
+    ]
+    assert not child.supports.exists()
+    running = services.support_add(
+        actor=world.officer,
+        child=child,
+        kind="monthly_allowance",
+        date=today,
+        end_date=today + dt.timedelta(days=89),
+    )
+    assert running.end_date > today

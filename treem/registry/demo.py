@@ -390,7 +390,7 @@ def _circumstances_and_support(
             if group in ("a", "c", "d", "n"):
                 for months_ago in range(0, 12, 3):
                     day = (today.replace(day=1) - dt.timedelta(days=30 * months_ago)).replace(day=5)
-                    if day >= start:
+                    if start <= day <= today:
                         supports.append(
                             Support(
                                 child=child,

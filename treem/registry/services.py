@@ -720,6 +720,11 @@ def support_add(
         _check_choice(errors, "source", source, SupportSource.choices)
     if date is None:
         errors["date"] = _("Hãy nhập ngày trợ giúp.")
+    elif date > timezone.localdate():
+        # support received: a plan for later is not yet support (its end may be later)
+        errors["date"] = _("Ngày trợ giúp %(date)s là ngày trong tương lai.") % {
+            "date": date.strftime("%d/%m/%Y")
+        }
     elif end_date and end_date < date:
         errors["end_date"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
     value: Decimal | None = None
