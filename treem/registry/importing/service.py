@@ -1045,7 +1045,10 @@ class _Creates:
     def close(self) -> None:
         """Wait until every chunk handed on is in the database (PostgreSQL)."""
         if self.writer is not None:
-            self.writer.close()
+            try:
+                self.writer.close()
+            finally:
+                self.result.timings["copy"] = self.writer.busy
 
     def finish(self, *, update: list[ParsedRow], progress: Progress | None) -> None:
         """After every row is checked and nothing blocks the file: write what was kept
