@@ -228,3 +228,27 @@ def test_a_plan_target_linked_to_an_indicator_stands_beside_its_value(
         if r[0] == "special_circumstances_supported_pct" and r[3] == "Tổng số"
     )
     assert xl[7] == 100.0
+
+
+def test_unit_focal_point_reaches_its_part_from_the_menu_and_dashboard(
+    kids: Kids, client_for
+) -> None:
+    from treem.reports.selectors import default_period
+
+    w = kids.world
+    client = client_for(w.focal_point)
+    home = client.get("/").content.decode()
+    assert 'href="/bao-cao/"' in home  # "Báo cáo" in the menu
+    period = default_period(user=w.focal_point, area=w.commune)
+    own = f"/bao-cao/don-vi/{period.code}/{w.health_station.pk}/"
+    assert "Báo cáo của đơn vị: " in home and f'href="{own}"' in home
+    res = client.get("/bao-cao/")
+    assert res.status_code == 302 and res.url == own
+    page = client.get(own).content.decode()
+    assert "Chưa gửi" in page
+    other = next(p for p in ("2026H1", "2025") if p != period.code)
+    assert f'href="/bao-cao/don-vi/{other}/{w.health_station.pk}/"' in page
+    client.post(own, {"narrative": "Tiêm chủng đủ 98%.", "submit": "1"})
+    assert "Đã gửi xã" in client.get("/").content.decode()
+    # the commune officer keeps the commune's reports page
+    assert client_for(w.officer).get("/bao-cao/").status_code == 200

@@ -11,14 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from treem.core.access import Cap, has_capability, is_system_admin
 from treem.core.current import current_area
 
-# (url name, label, capability or None for any signed-in user)
-NAV: list[tuple[str, Any, str | None]] = [
+# (url name, label, capability (or any of several) or None for any signed-in user)
+NAV: list[tuple[str, Any, str | tuple[str, ...] | None]] = [
     ("home", _("Tổng quan"), None),
     ("registry:child_list", _("Trẻ em"), Cap.REGISTRY_VIEW),
     ("cases:case_list", _("Vụ việc"), Cap.CASES_VIEW),
     ("cases:intake", _("Báo tin xâm hại"), Cap.CASES_INTAKE),
     ("plans:plan_list", _("Kế hoạch"), Cap.PLANS_VIEW),
-    ("reports:report_list", _("Báo cáo"), Cap.REPORTS_VIEW),
+    # a unit focal point's "Báo cáo" is its unit's part (the page redirects there)
+    ("reports:report_list", _("Báo cáo"), (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)),
     ("programs:index", _("Chương trình"), Cap.PROGRAMS_VIEW),
     ("core:area_detail", _("Địa bàn, đơn vị"), Cap.AREAS_VIEW),
     ("core:user_list", _("Người dùng"), Cap.USERS_MANAGE),
@@ -32,7 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     items = []
     for name, label, cap in NAV:
-        if cap is not None and not has_capability(user, cap):
+        caps = (cap,) if isinstance(cap, str) else cap
+        if caps is not None and not any(has_capability(user, c) for c in caps):
             continue
         try:
             url = reverse(name)

@@ -30,6 +30,19 @@ def cards(*, user: Any, area: Area) -> list[Card]:
                 % {"rate": c.rate, "on_time": c.on_time},
             )
         ]
+    unit = selectors.own_unit(user=user, area=area)
+    if unit is not None:  # a unit focal point: the state of its own part
+        part = dict(selectors.unit_reports(user=user, area=area, period=period.code)).get(unit)
+        return [
+            Card(
+                _("Báo cáo của đơn vị: %(period)s") % {"period": period.label},
+                str(part.get_status_display()) if part else str(_("Chưa gửi")),
+                url=reverse(
+                    "reports:unit_report", kwargs={"period": period.code, "agency_id": unit.pk}
+                ),
+                tone="" if part and part.status == "submitted" else "warn",
+            )
+        ]
     report = selectors.report_for(user=user, area=area, period=period.code)
     status = report.get_status_display() if report else ReportStatus.NOT_STARTED.label
     tone = "" if report and report.status in ("submitted", "approved") else "warn"

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from treem.core.access import Cap, has_capability, scoped
+from treem.core.access import Cap, has_capability, scoped, user_agency_ids
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.selectors import area_by_key
 from treem.reports.formatting import target_text
@@ -326,6 +326,17 @@ def unit_reports(*, user: Any, area: Area, period: str) -> list[tuple[Agency, Un
         for u in UnitReport.objects.filter(area=area, period=period).select_related("submitted_by")
     }
     return [(a, parts.get(a.pk)) for a in agencies]
+
+
+def own_unit(*, user: Any, area: Area) -> Agency | None:
+    """The unit whose part of the report the user writes, when that is all the user does
+    with the area's reports (a unit focal point: REPORTS_UNIT without REPORTS_VIEW)."""
+    if has_capability(user, Cap.REPORTS_VIEW, area) or not has_capability(
+        user, Cap.REPORTS_UNIT, area
+    ):
+        return None
+    ids = user_agency_ids(user)
+    return Agency.objects.filter(pk__in=ids, area=area, is_active=True).order_by("name").first()
 
 
 def task_progress(*, user: Any, area: Area, period: str) -> list[Any]:

@@ -59,6 +59,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         if request.GET.get("ky")
         else selectors.default_period(user=user, area=area)
     )
+    unit = selectors.own_unit(user=user, area=area)
+    if unit is not None:  # a unit focal point: its own part is its reports page
+        return redirect("reports:unit_report", period=period.code, agency_id=unit.pk)
     if all(p.code != period.code for p in periods):
         periods.append(period)
     ctx: dict[str, Any] = {"area": area, "periods": periods, "period": period}
@@ -367,10 +370,18 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
         for e in selectors.task_progress(user=user, area=agency.area, period=p.code)
         if e.agency_id == agency.pk
     ]
+    other_periods = [q for q in recent_periods(selectors.today(), 4) if q.code != p.code]
     return render(
         request,
         "reports/unit_report.html",
-        {"agency": agency, "period": p, "part": part, "form": form, "progress": progress},
+        {
+            "agency": agency,
+            "period": p,
+            "part": part,
+            "form": form,
+            "progress": progress,
+            "other_periods": other_periods,
+        },
     )
 
 
