@@ -186,3 +186,12 @@ def test_area_page_links_only_the_predecessors_the_user_may_open(world: World, c
     district_url = f"/he-thong/dia-ban/{district.key}/"
     assert district_url not in formed_from
     assert client.get(district_url).status_code == 404
+
+
+def test_pages_name_an_icon_that_exists(world: World) -> None:
+    """Browsers ask for an icon: without one every page logs a 404 in the console."""
+    from django.contrib.staticfiles import finders
+
+    body = Client().get("/dang-nhap/").content.decode()
+    assert '<link rel="icon" type="image/svg+xml" href="/static/treem/favicon.svg">' in body
+    assert finders.find("treem/favicon.svg")
