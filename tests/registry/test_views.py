@@ -255,3 +255,46 @@ def test_import_button_only_for_those_who_may_import(world: Any, client_for: Any
     collaborator = client_for(world.collaborator)
     assert "Nhập từ Excel" not in collaborator.get(reverse("registry:child_list")).content.decode()
     assert collaborator.get(reverse("registry:import")).status_code == 404
+
+
+def test_change_history_says_what_changed_in_words(world: Any, client_for: Any) -> None:
+    import datetime as dt
+
+    from treem.registry import services
+
+    child = services.child_create(
+        actor=world.officer,
+        area=world.village,
+        full_name="Lò Văn Páo",
+        birth_date=dt.date(2016, 3, 5),
+        sex="male",
+    )
+    child = services.child_update(
+        actor=world.officer,
+        child=child,
+        version=child.version,
+        sex="female",
+        birth_date=dt.date(2016, 5, 3),
+        schooling="primary",
+    )
+    services.caregiver_add(
+        actor=world.officer, child=child, relation="mother", full_name="Lò Thị Mai"
+    )
+    services.support_add(
+        actor=world.officer,
+        child=child,
+        kind="gift",
+        date=dt.date(2026, 1, 20),
+        amount="500000",
+        source="business",
+    )
+    body = client_for(world.officer).get(f"/tre-em/{child.pk}/").content.decode()
+    history = body.split("Lịch sử thay đổi", 1)[1].split("</section>", 1)[0]
+    assert "Giới tính: Nam → Nữ" in history
+    assert "Ngày sinh: 05/03/2016 → 03/05/2016" in history
+    assert "Tình trạng học tập: — → Tiểu học" in history
+    assert "Họ và tên: Lò Thị Mai" in history and "Quan hệ với trẻ: Mẹ" in history
+    assert "Ngày: 20/01/2026" in history and "Số tiền (đồng): 500.000" in history
+    # no raw snapshot: no column names, ids or derived search columns
+    for raw in ("name_sort", "created_at", "area_path", "birth_date", "{", "search_words"):
+        assert raw not in history, raw

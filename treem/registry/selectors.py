@@ -41,6 +41,7 @@ from treem.registry.models import (
     years_before,
 )
 from treem.registry.search import words_search_q
+from treem.registry.timeline import describe
 
 _DIGITS = re.compile(r"^[\d\s.\-]{6,}$")
 
@@ -304,6 +305,7 @@ def child_timeline(*, child: Child, merged_ids: list[int] | None = None) -> list
     )
     for row in rows:
         row.label = ACTION_LABELS.get(row.action, row.action)  # type: ignore[attr-defined]
+    describe(rows)  # row.changes: what changed, in words
     return rows
 
 
