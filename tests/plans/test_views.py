@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -359,3 +360,35 @@ def test_my_tasks_is_offered_to_those_who_record_progress(world: World, client_f
         client = client_for(user)
         assert (url in client.get(reverse("plans:plan_list")).content.decode()) is offered
         assert client.get(url).status_code == (200 if offered else 404)
+
+
+def test_a_heading_task_shows_its_sub_items_progress_and_is_not_counted(
+    world: World, plan: Plan, client_for
+) -> None:
+    from treem.plans import services
+
+    plan = services.plan_update(actor=world.officer, plan=plan, version=plan.version, number="45")
+    plan = services.plan_issue(actor=world.leader, plan=plan, version=plan.version)
+    tasks = {t.number: t for t in plan.tasks.all()}
+    services.task_progress_record(actor=world.officer, task=tasks["1.a"], status=TaskStatus.DONE)
+    client = client_for(world.officer)
+
+    def heading_cell(number: str) -> str:
+        body = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+        row = body.split(f'data-task="{number}"', 1)[1].split("</tr>", 1)[0]
+        return row.rsplit("<td>", 1)[1]
+
+    cell = heading_cell("1")  # 1.a done, 1.b not started and past its end (a 2025 plan)
+    assert "Quá hạn" in cell and "1/2" in cell
+    from treem.plans.selectors import plan_tasks, task_states
+
+    early = task_states(list(plan_tasks(plan)), dt.date(2025, 1, 1))[tasks["1"].pk]
+    assert (early.status, early.overdue, early.done, early.leaves) == ("in_progress", False, 1, 2)
+    detail = client.get(reverse("plans:plan_detail", args=[plan.pk]))
+    totals = detail.context["dash"].totals
+    # the headings 1, 2 are not tasks of their own; 3 (no sub-items) is
+    assert totals["total"] == 5 and totals["done"] == 1
+    services.task_progress_record(actor=world.officer, task=tasks["1.b"], status=TaskStatus.DONE)
+    cell = heading_cell("1")
+    assert "Hoàn thành" in cell and "2/2" in cell
+    assert "0/2" in heading_cell("2")

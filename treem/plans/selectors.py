@@ -85,6 +85,51 @@ def plan_tasks(plan: Plan) -> QuerySet[PlanTask]:
     ).order_by("position")
 
 
+@dataclass(frozen=True)
+class TaskState:
+    """A task's progress as the plan page shows it: a leaf's own; a heading's from its
+    sub-items (all done: done; any started: in progress), unless marked done itself."""
+
+    status: str
+    overdue: bool
+    done: int = 0  # sub-items done, of `leaves` (0 and 0 for a leaf)
+    leaves: int = 0
+
+
+def task_states(tasks: list[PlanTask], today: dt.date) -> dict[int, TaskState]:
+    """TaskState of every task of one plan (the tasks of `plan_tasks`, in one list)."""
+    children: dict[int, list[PlanTask]] = {}
+    for t in tasks:
+        if t.parent_id is not None:
+            children.setdefault(t.parent_id, []).append(t)
+
+    def leaves_of(task: PlanTask) -> list[PlanTask]:
+        kids = children.get(task.pk)
+        if not kids:
+            return [task]
+        return [leaf for k in kids for leaf in leaves_of(k)]
+
+    def late(t: PlanTask) -> bool:
+        return bool(t.end_date and t.end_date < today and t.status != TaskStatus.DONE)
+
+    states: dict[int, TaskState] = {}
+    for t in tasks:
+        if t.pk not in children:
+            states[t.pk] = TaskState(t.status, late(t))
+            continue
+        leaves = leaves_of(t)
+        done = sum(1 for leaf in leaves if leaf.status == TaskStatus.DONE)
+        if t.status == TaskStatus.DONE or done == len(leaves):
+            status = TaskStatus.DONE
+        elif done or any(leaf.status == TaskStatus.IN_PROGRESS for leaf in leaves):
+            status = TaskStatus.IN_PROGRESS
+        else:
+            status = TaskStatus.NOT_STARTED
+        overdue = status != TaskStatus.DONE and (late(t) or any(late(x) for x in leaves))
+        states[t.pk] = TaskState(status, overdue, done, len(leaves))
+    return states
+
+
 def task_get(*, user: Any, plan: Plan, pk: int) -> PlanTask:
     """A task of a plan the user can read (the plan was fetched with `plan_get`)."""
     task = PlanTask.objects.select_related("plan", "plan__area", "parent").filter(
@@ -269,7 +314,9 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
         for r in rows
     ]
     task_overdue = Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)
-    totals = plan.tasks.aggregate(
+    # a task with sub-items is their heading: the sub-items are what gets done and counted
+    leaves = plan.tasks.exclude(Exists(PlanTask.objects.filter(parent=OuterRef("pk"))))
+    totals = leaves.aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=TaskStatus.DONE)),
         in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
@@ -282,7 +329,7 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
     ]
     all_deadlines = list(plan.report_deadlines.order_by("due_date"))
     deadlines = [d for d in all_deadlines if d.due_date >= today][:4]
-    overdue_tasks = list(plan.tasks.filter(task_overdue).order_by("end_date", "position")[:10])
+    overdue_tasks = list(leaves.filter(task_overdue).order_by("end_date", "position")[:10])
     return PlanDashboard(
         totals=totals,
         units=units,

@@ -30,7 +30,7 @@ from treem.plans.forms import (
     ProgressForm,
 )
 from treem.plans.importing import ExtractionError, extract_upload
-from treem.plans.models import PlanStatus, ReportLevel, ReportPeriod
+from treem.plans.models import PlanStatus, ReportLevel, ReportPeriod, TaskStatus
 from treem.plans.units import split_names
 
 
@@ -150,13 +150,19 @@ def plan_from_parent(request: HttpRequest) -> HttpResponse:
 
 
 def _task_rows(plan: Any) -> list[dict[str, Any]]:
+    tasks = list(selectors.plan_tasks(plan))
+    states = selectors.task_states(tasks, timezone.localdate())
+    labels = dict(TaskStatus.choices)
     rows = []
-    for task in selectors.plan_tasks(plan):
+    for task in tasks:
+        state = states[task.pk]
         rows.append(
             {
                 "task": task,
                 "lead": "; ".join(link.agency.name for link in task.lead_links.all()),
                 "coord": "; ".join(link.agency.name for link in task.coord_links.all()),
+                "state": state,
+                "status_label": labels.get(state.status, state.status),
             }
         )
     return rows
