@@ -388,6 +388,8 @@ def test_a_heading_task_shows_its_sub_items_progress_and_is_not_counted(
     totals = detail.context["dash"].totals
     # the headings 1, 2 are not tasks of their own; 3 (no sub-items) is
     assert totals["total"] == 5 and totals["done"] == 1
+    listed = client.get(reverse("plans:plan_list")).content.decode()
+    assert "<td>1/5</td>" in listed
     services.task_progress_record(actor=world.officer, task=tasks["1.b"], status=TaskStatus.DONE)
     cell = heading_cell("1")
     assert "Hoàn thành" in cell and "2/2" in cell

@@ -47,9 +47,10 @@ def plan_list(
         qs = qs.filter(area__path__startswith=area.path)
     if year:
         qs = qs.filter(year=year)
+    leaf = Q(tasks__children__isnull=True)  # headings are not counted (see plan_dashboard)
     return qs.annotate(
-        task_count=Count("tasks", distinct=True),
-        done_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+        task_count=Count("tasks", filter=leaf, distinct=True),
+        done_count=Count("tasks", filter=leaf & Q(tasks__status=TaskStatus.DONE), distinct=True),
     ).order_by("-year", "-id")
 
 
