@@ -194,3 +194,10 @@ def test_seeded_indicator_names_follow_the_language_custom_names_stay(
     assert "Trẻ em có nguy cơ (tên của xã)" in en  # written by the commune: shown as written
     chart = client.get("/bao-cao/?ky=2026H1").content.decode()
     assert '"label": "Number of children"' in chart
+
+
+def test_indicator_catalogue_names_the_disaggregations(kids: Kids, client_for) -> None:
+    body = client_for(kids.world.officer).get("/bao-cao/chi-tieu/").content.decode()
+    row = body.split("<code>child_population</code>", 1)[1].split("</tr>", 1)[0]
+    assert "Nhóm tuổi, Dân tộc, Giới tính" in row
+    assert "age_group" not in row

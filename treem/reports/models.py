@@ -105,6 +105,11 @@ class Indicator(models.Model):
         `catalogue`); a name an administrator wrote shows as written."""
         return gettext(self.name) if self.name else ""
 
+    def disaggregation_names(self) -> list[str]:
+        """The disaggregations by their names ("Giới tính"), not their keys ("sex")."""
+        names = dict(Dimension.choices)
+        return [str(names.get(d, d)) for d in self.disaggregations]
+
     @property
     def is_ratio(self) -> bool:
         return self.formula == FormulaKind.RATIO
