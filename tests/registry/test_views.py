@@ -290,6 +290,8 @@ def test_change_history_says_what_changed_in_words(world: Any, client_for: Any) 
     )
     body = client_for(world.officer).get(f"/tre-em/{child.pk}/").content.decode()
     history = body.split("Lịch sử thay đổi", 1)[1].split("</section>", 1)[0]
+    name = world.officer.get_full_name()
+    assert name and f'<span title="{world.officer.username}">{name}</span>' in history
     assert "Giới tính: Nam → Nữ" in history
     assert "Ngày sinh: 05/03/2016 → 03/05/2016" in history
     assert "Tình trạng học tập: — → Tiểu học" in history

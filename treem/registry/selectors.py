@@ -300,11 +300,15 @@ def child_timeline(*, child: Child, merged_ids: list[int] | None = None) -> list
     ids = [str(child.pk), *(str(i) for i in merged_ids or [])]
     rows = list(
         AuditLog.objects.filter(object_type=Child._meta.label_lower, object_id__in=ids)
+        .select_related("actor")
         .exclude(action="child.move_in")
         .order_by("-at", "-id")[:200]
     )
     for row in rows:
         row.label = ACTION_LABELS.get(row.action, row.action)  # type: ignore[attr-defined]
+        # the person's name where the account still exists; the audit keeps the username
+        name = row.actor.get_full_name() if row.actor is not None else ""
+        row.who = name or row.actor_name  # type: ignore[attr-defined]
     describe(rows)  # row.changes: what changed, in words
     return rows
 
