@@ -67,3 +67,15 @@ def test_list_offers_registering_only_where_it_can_be_done(world: Any, client_fo
     assert reverse("registry:child_create") not in body
     assert reverse("registry:import") not in body
     assert admin.get(reverse("registry:child_create")).status_code == 404
+
+
+def test_province_list_names_the_commune_beside_the_village(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    khoi = child_maker("Đặng Minh Khôi", birth_date=dt.date(2018, 4, 2))
+    body = client_for(world.province_officer).get(reverse("registry:child_list")).content.decode()
+    assert "<th>Thôn, xã</th>" in body
+    row = body[body.index(f"/tre-em/{khoi.pk}/") :].split("</tr>")[0]
+    assert f'{world.village.name} <small class="muted">· {world.commune.full_name}</small>' in row
+    commune = client_for(world.officer).get(reverse("registry:child_list")).content.decode()
+    assert "<th>Thôn</th>" in commune and "Thôn, xã" not in commune

@@ -217,11 +217,14 @@ LIST_ROW_FIELDS = (
 )
 
 
-def child_list_rows_qs(qs: QuerySet[Child]) -> QuerySet[Child]:
+def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> QuerySet[Child]:
     """The list page's rows: sorted and cut in the child table alone (no joins before the
     sort, only the columns a row shows); villages, ethnicities and ongoing groups are
-    then read for the page's rows only (three small queries)."""
+    then read for the page's rows only (three small queries; a fourth for the communes'
+    names when the list spans several communes)."""
+    extra = [Prefetch("commune", queryset=Area.objects.only("id", "full_name"))]
     return qs.only(*LIST_ROW_FIELDS).prefetch_related(
+        *(extra if with_commune else []),
         Prefetch("area", queryset=Area.objects.only("id", "name")),
         Prefetch("ethnicity", queryset=Ethnicity.objects.only("id", "name")),
         Prefetch(

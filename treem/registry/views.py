@@ -133,7 +133,7 @@ def _select(bound: Any) -> SafeString:
     )
 
 
-def _result_rows(children: Any) -> SafeString:
+def _result_rows(children: Any, *, with_commune: bool = False) -> SafeString:
     """The rows of the child list, written in Python: the same markup the template loop
     wrote, at a fraction of the cost of 50 rows of template tags."""
     marker = 987654321
@@ -181,7 +181,13 @@ def _result_rows(children: Any) -> SafeString:
                 status,
                 c.birth_date_display() or "—",
                 sexes.get(c.sex, c.sex) or "—",
-                c.area.name if c.area_id != c.commune_id else no_village,
+                format_html(
+                    '{} <small class="muted">· {}</small>',
+                    c.area.name if c.area_id != c.commune_id else no_village,
+                    c.commune.full_name,
+                )
+                if with_commune
+                else (c.area.name if c.area_id != c.commune_id else no_village),
                 c.ethnicity.name if c.ethnicity_id and c.ethnicity.name else "—",
                 badges,
                 id_cell,
@@ -212,7 +218,10 @@ def child_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.child_list(user=request.user, filters=filters)
     if not filters.village:
         qs = qs.filter(area_path__startswith=area.path)
-    page = Paginator(selectors.child_list_rows_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    # above a commune the village alone is ambiguous: the row names the commune too
+    with_commune = area.level < AreaLevel.COMMUNE
+    rows_qs = selectors.child_list_rows_qs(qs, with_commune=with_commune)
+    page = Paginator(rows_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Registering and importing happen in a commune: above one (a province in focus)
     # the buttons would lead to a 404, so they are not shown.
     in_commune = _commune_of(area) is not None
@@ -227,7 +236,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
         # Only those who may import see the button (the import page answers 404 to others).
         "import_url": _url_or_empty("registry:import") if is_officer and in_commune else "",
         "query_string": request.GET.urlencode(),
-        "rows": _result_rows(page),
+        "rows": _result_rows(page, with_commune=with_commune),
+        "with_commune": with_commune,
     }
     htmx = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "child-results"
     if not htmx:
