@@ -158,3 +158,29 @@ def test_personas_on_exports(world: World, children: dict[str, Any], client_for:
         assert r.status_code == 302 and r.url.startswith("/dang-nhap/")
     # a focal point of the health station has no registry access at all
     assert client_for(world.focal_point).get(urls[0]).status_code == 404
+
+
+def test_province_filters_by_commune_on_the_page_and_in_the_export(
+    world: World, children: dict[str, Any], client_for: Any
+) -> None:
+    province = client_for(world.province_officer)
+    page = province.get("/tre-em/").content.decode()
+    assert "Xã, phường" in page and f'<option value="{world.other_commune.key}">' in page
+    page = province.get(f"/tre-em/?village={world.other_commune.key}").content.decode()
+    assert f'/tre-em/{children["other"].pk}/"' in page
+    assert f'/tre-em/{children["an"].pk}/"' not in page
+    res = province.get(f"/tre-em/xuat-excel/?village={world.other_commune.key}")
+    assert [r[1] for r in sheet_rows(res.content)[1][4:]] == ["Đinh Văn Khác"]
+
+
+def test_a_filter_value_the_form_refuses_selects_nothing_not_everything(
+    world: World, children: dict[str, Any], client_for: Any
+) -> None:
+    officer = client_for(world.officer)
+    bad = f"village={world.other_village.key}"  # not one of this commune's villages
+    page = officer.get(f"/tre-em/?{bad}").content.decode()
+    assert "Không có trẻ nào phù hợp." in page
+    res = officer.get(f"/tre-em/xuat-excel/?{bad}")
+    assert sheet_rows(res.content)[1][4:] == []
+    res = officer.get("/tre-em/xuat-excel/?sex=robot")
+    assert sheet_rows(res.content)[1][4:] == []

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -62,11 +63,16 @@ def _commune_of(area: Area) -> Area | None:
 
 
 def _village_choices(request: HttpRequest, area: Area) -> Any:
+    """What the "Thôn" filter offers: the commune's villages; above a commune, its
+    communes (the filter narrows by area path, so a commune works the same way)."""
     if area.level == AreaLevel.VILLAGE:
         return [area]
     if area.level == AreaLevel.COMMUNE:
         return selectors.villages_for(user=request.user, commune=area)
-    return []
+    communes = Area.objects.filter(
+        path__startswith=area.path, level=AreaLevel.COMMUNE, valid_to__isnull=True
+    )
+    return scoped(communes, request.user, Cap.REGISTRY_VIEW, field="").order_by("name")
 
 
 def _creatable_areas(request: HttpRequest, area: Area) -> Any:
@@ -200,11 +206,15 @@ def _result_rows(children: Any, *, with_commune: bool = False) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html)
 
 
-@login_required
-def child_list(request: HttpRequest) -> HttpResponse:
-    area = _area(request)
+def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[Child]]:
+    """The filter bar's form and the children its filters select in `area` (the
+    list page and its Excel export read the same). An invalid value in the query string
+    (a village of another commune, say) is shown on the form and selects nothing."""
     form = forms.ChildFilterForm(request.GET or None, villages=_village_choices(request, area))
-    data = form.cleaned_data if form.is_valid() else {}
+    if area.level < AreaLevel.COMMUNE:
+        form.fields["village"].label = _("Xã, phường")
+    valid = form.is_valid() if request.GET else True
+    data = form.cleaned_data if request.GET and valid else {}
     filters = selectors.ChildFilters(
         q=data.get("q", ""),
         village=data.get("village", ""),
@@ -216,8 +226,17 @@ def child_list(request: HttpRequest) -> HttpResponse:
         status=data.get("status") or "active",
     )
     qs = selectors.child_list(user=request.user, filters=filters)
+    if not valid:
+        qs = qs.none()
     if not filters.village:
         qs = qs.filter(area_path__startswith=area.path)
+    return form, qs
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    form, qs = filtered_children(request, area)
     # above a commune the village alone is ambiguous: the row names the commune too
     with_commune = area.level < AreaLevel.COMMUNE
     rows_qs = selectors.child_list_rows_qs(qs, with_commune=with_commune)

@@ -276,29 +276,10 @@ def _view_area(request: HttpRequest) -> Area:
 
 
 def _filtered(request: HttpRequest, area: Area) -> Any:
-    from treem.registry.forms import ChildFilterForm
+    """The children of the list page's filters (the export writes what the page shows)."""
+    from treem.registry.views import filtered_children
 
-    villages = (
-        selectors.villages_for(user=request.user, commune=area)
-        if area.level == AreaLevel.COMMUNE
-        else ([area] if area.level == AreaLevel.VILLAGE else [])
-    )
-    form = ChildFilterForm(request.GET or None, villages=villages)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.ChildFilters(
-        q=data.get("q", ""),
-        village=data.get("village", ""),
-        sex=data.get("sex", ""),
-        age_group=data.get("age_group", ""),
-        group=data.get("group", ""),
-        schooling=data.get("schooling", ""),
-        poverty=data.get("poverty", ""),
-        status=data.get("status") or "active",
-    )
-    qs = selectors.child_list(user=request.user, filters=filters)
-    if not filters.village:
-        qs = qs.filter(area__path__startswith=area.path)
-    return qs
+    return filtered_children(request, area)[1]
 
 
 @login_required
