@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # the API docs page then serves Swagger UI from local static files, no CDN
     "treem.core",
     "treem.registry",
     "treem.cases",

@@ -83,3 +83,15 @@ def test_openapi_schema_is_published(world: World) -> None:
     res = Client().get("/api/v1/openapi.json")
     assert res.status_code == 200
     assert "/api/v1/areas/{key}" in res.json()["paths"]
+
+
+def test_api_docs_load_nothing_from_the_internet(world: World) -> None:
+    """Swagger UI comes from the project's static files (ninja in INSTALLED_APPS), not a CDN."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    body = Client().get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in body
+    assert not re.search(r"(src|href)=\"https?://", body)
+    assert finders.find("ninja/swagger-ui-bundle.js")
