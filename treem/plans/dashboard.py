@@ -7,7 +7,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
 from treem.core.access import Cap, has_capability
 from treem.core.dashboard import Card
@@ -23,7 +22,7 @@ def cards(*, user: Any, area: Area) -> list[Card]:
     if plan is None:
         return [
             Card(
-                _l("Kế hoạch năm %(year)s") % {"year": today.year},
+                _("Kế hoạch năm %(year)s") % {"year": today.year},
                 _("Chưa có"),
                 url=reverse("plans:plan_list"),
                 tone="warn",
@@ -33,13 +32,13 @@ def cards(*, user: Any, area: Area) -> list[Card]:
     url = reverse("plans:plan_detail", args=[plan.pk])
     result = [
         Card(
-            _l("Nhiệm vụ hoàn thành"),
+            _("Nhiệm vụ hoàn thành"),
             f"{dash.totals['done']}/{dash.totals['total']}",
             url=url,
             hint=_("Kế hoạch %(year)s") % {"year": plan.year},
         ),
         Card(
-            _l("Nhiệm vụ quá hạn"),
+            _("Nhiệm vụ quá hạn"),
             dash.totals["overdue"],
             url=url,
             tone="danger" if dash.totals["overdue"] else "",
@@ -50,7 +49,7 @@ def cards(*, user: Any, area: Area) -> list[Card]:
         days = (d.due_date - today).days
         result.append(
             Card(
-                _l("Hạn báo cáo tiếp theo"),
+                _("Hạn báo cáo tiếp theo"),
                 d.due_date.strftime("%d/%m/%Y"),
                 url=url,
                 tone="warn" if days <= 7 else "",
