@@ -55,6 +55,10 @@ def test_patch_with_a_stale_version_is_409(world: World, plan: Plan, api_for: An
     stale = _patch(client, url, {"version": plan.version, "number": "47/KH-UBND"})
     assert stale.status_code == 409
     assert "người khác sửa" in stale.json()["detail"]
+    # the same in English: the conflict is known by its code, not by its Vietnamese words
+    client.cookies["django_language"] = "en"
+    stale = _patch(client, url, {"version": plan.version, "number": "48/KH-UBND"})
+    assert stale.status_code == 409
 
 
 def test_task_patch_and_progress_by_the_focal_point(world: World, plan: Plan, api_for: Any) -> None:

@@ -227,7 +227,7 @@ def plans_patch(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[
 
 def _raise_validation(exc: ValidationError) -> None:
     msg = _messages(exc)
-    if "người khác sửa" in msg:
+    if not hasattr(exc, "error_dict") and any(e.code == services.STALE for e in exc.error_list):
         raise HttpError(409, msg) from exc
     raise HttpError(422, msg) from exc
 

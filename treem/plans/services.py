@@ -71,6 +71,9 @@ def _require(actor: Any, capability: str, area: Area) -> None:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
+STALE = "stale"  # the ValidationError code of a refused stale version (the API answers 409)
+
+
 def _check_version(obj: Plan | PlanTask, version: int | None, label: str) -> None:
     if version is not None and int(version) != obj.version:
         raise ValidationError(
@@ -78,7 +81,8 @@ def _check_version(obj: Plan | PlanTask, version: int | None, label: str) -> Non
                 "%(label)s đã được người khác sửa trong lúc bạn đang sửa. "
                 "Vui lòng tải lại trang để xem bản mới nhất rồi sửa lại."
             )
-            % {"label": label}
+            % {"label": label},
+            code=STALE,
         )
 
 
