@@ -100,6 +100,9 @@ def test_steps_through_the_api(world: World, api_for) -> None:
     assert early.status_code == 422 and "Không thể ghi bước" in early.json()["detail"]
     stale = post(api, url, {"step": "emergency", "measures": "x", "version": 1})
     assert stale.status_code == 409
+    api.cookies["django_language"] = "en"  # known by its kind, whatever the language
+    assert post(api, url, {"step": "emergency", "measures": "x", "version": 1}).status_code == 409
+    del api.cookies["django_language"]
     for body in (
         {"step": "detailed_assessment", "child_views": "a", "parents_views": "b"},
         {"step": "case_meeting", "chair": "A", "participants": "B", "decisions": "C"},

@@ -71,6 +71,8 @@ def test_read_and_patch_with_version(world: Any, api_for: Any, kid: Child) -> No
     stale = patch(api, url, {"version": 1, "poverty": "poor"})
     assert stale.status_code == 409
     assert "người khác sửa" in stale.json()["detail"]
+    api.cookies["django_language"] = "en"  # known by its kind, whatever the language
+    assert patch(api, url, {"version": 1, "poverty": "poor"}).status_code == 409
     kid.refresh_from_db()
     assert kid.poverty == "near_poor"
     assert api_for(world.other_officer).get(url).status_code == 404

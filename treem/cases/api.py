@@ -17,6 +17,7 @@ from treem.cases.models import Case, Incident
 from treem.cases.rules import may_read_reporter
 from treem.cases.steps import available_steps
 from treem.core.access import Cap, has_capability
+from treem.core.errors import StaleVersion
 from treem.core.models import Area
 from treem.core.pagination import paginate
 
@@ -273,11 +274,10 @@ def case_step(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
         )
     except PermissionDenied as exc:
         raise Http404 from exc
+    except StaleVersion as exc:
+        return Status(409, _errors(exc))
     except ValidationError as exc:
-        body = _errors(exc)
-        if "vừa được người khác cập nhật" in body["detail"]:
-            return Status(409, body)
-        return Status(422, body)
+        return Status(422, _errors(exc))
     case.refresh_from_db()
     return Status(
         201,

@@ -38,6 +38,7 @@ from treem.cases.rules import may_approve, may_assign, may_edit
 from treem.cases.steps import ALLOWED_FROM, LEADER_STEPS, NEXT_BY_STATUS, STEP_FIELDS
 from treem.core.access import Cap, has_capability, scoped
 from treem.core.audit import audit
+from treem.core.errors import StaleVersion
 from treem.core.models import Area, AreaLevel, Membership
 from treem.core.text import clean
 
@@ -471,7 +472,7 @@ def case_step_record(
     elif not may_edit(actor, locked):
         raise PermissionDenied(_("Bạn không phải cán bộ phụ trách vụ việc này."))
     if version is not None and int(version) != locked.version:
-        raise ValidationError(
+        raise StaleVersion(
             _(
                 "Hồ sơ vụ việc %(code)s vừa được người khác cập nhật. Hãy tải lại trang; "
                 "bước “%(step)s” chưa được lưu."

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from treem.core.access import Cap, has_capability
+from treem.core.errors import StaleVersion
 from treem.core.models import Area
 from treem.core.pagination import paginate
 from treem.plans import selectors, services
@@ -227,7 +228,7 @@ def plans_patch(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[
 
 def _raise_validation(exc: ValidationError) -> None:
     msg = _messages(exc)
-    if not hasattr(exc, "error_dict") and any(e.code == services.STALE for e in exc.error_list):
+    if isinstance(exc, StaleVersion):
         raise HttpError(409, msg) from exc
     raise HttpError(422, msg) from exc
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability, user_agency_ids
 from treem.core.audit import audit, diff, snapshot
+from treem.core.errors import StaleVersion
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean, fold
 from treem.plans.extraction import parse_timeframe
@@ -71,18 +72,14 @@ def _require(actor: Any, capability: str, area: Area) -> None:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-STALE = "stale"  # the ValidationError code of a refused stale version (the API answers 409)
-
-
 def _check_version(obj: Plan | PlanTask, version: int | None, label: str) -> None:
     if version is not None and int(version) != obj.version:
-        raise ValidationError(
+        raise StaleVersion(
             _(
                 "%(label)s đã được người khác sửa trong lúc bạn đang sửa. "
                 "Vui lòng tải lại trang để xem bản mới nhất rồi sửa lại."
             )
-            % {"label": label},
-            code=STALE,
+            % {"label": label}
         )
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from treem.core.errors import StaleVersion
 from treem.core.models import Area
 from treem.core.pagination import paginate
 from treem.registry import selectors, services
@@ -296,9 +297,9 @@ def child_patch(request: HttpRequest, child_id: int, payload: ChildPatch) -> Any
         updated = services.child_update(actor=user, child=child, version=version, **changes)
     except PermissionDenied as exc:
         raise Http404 from exc
+    except StaleVersion as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
     except ValidationError as exc:
-        if "phiên bản" in " ".join(exc.messages):
-            return Status(409, {"detail": " ".join(exc.messages)})
         return _validation_response(exc)
     return Status(200, child_json(selectors.child_get(user=user, pk=updated.pk), detail=True))
 

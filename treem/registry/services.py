@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from treem.core.access import Cap, has_capability
 from treem.core.audit import audit, snapshot
 from treem.core.audit import diff as _core_diff
+from treem.core.errors import StaleVersion
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.core.text import clean, title_case
 from treem.registry.idnumber import check_id_number, normalize_id_number
@@ -247,7 +248,7 @@ def child_update(*, actor: Any, child: Child, version: int, **changes: Any) -> C
     _require_edit(actor, child)
     locked = Child.objects.select_for_update().select_related("area").get(pk=child.pk)
     if locked.version != int(version):
-        raise ValidationError(
+        raise StaleVersion(
             _(
                 "Hồ sơ của trẻ “%(name)s” vừa được người khác sửa (phiên bản %(current)d, "
                 "bạn đang sửa phiên bản %(yours)d). Hãy tải lại trang để xem thay đổi mới "
@@ -289,7 +290,7 @@ def _status_change(
     _require_edit(actor, child)
     locked = Child.objects.select_for_update().get(pk=child.pk)
     if version is not None and locked.version != int(version):
-        raise ValidationError(
+        raise StaleVersion(
             _("Hồ sơ của trẻ “%(name)s” vừa được người khác sửa. Hãy tải lại trang.")
             % {"name": locked.full_name}
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from treem.core.errors import StaleVersion
 from treem.core.models import AreaLevel
 from treem.core.pagination import paginate
 from treem.reports import selectors, services
@@ -165,7 +166,7 @@ def _act(request: HttpRequest, report_id: int, action: str, payload: DecisionIn)
             report = services.report_return(actor=user, report=report, comment=payload.comment)
     except PermissionDenied as exc:
         raise Http404 from exc
-    except services.StaleVersion as exc:
+    except StaleVersion as exc:
         raise HttpError(409, " ".join(exc.messages)) from exc
     except ValidationError as exc:
         raise _fail(exc) from exc

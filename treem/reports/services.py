@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability, is_system_admin
 from treem.core.audit import audit, diff, snapshot
+from treem.core.errors import StaleVersion
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean
 from treem.reports.computations import COMPUTATIONS
@@ -376,10 +377,6 @@ REPORT_TEXT_FIELDS = (
     "narrative_limits",
     "narrative_proposals",
 )
-
-
-class StaleVersion(ValidationError):
-    """Someone else saved the report meanwhile (the API answers 409)."""
 
 
 def _check_version(report: Report | UnitReport, version: int | None) -> None:
