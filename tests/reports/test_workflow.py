@@ -145,6 +145,12 @@ def test_docx_has_header_tables_and_signature(kids: Kids, client_for) -> None:
     assert "Số trẻ em" in names
     population = next(r for r in table.rows if r.cells[1].text == "Số trẻ em")
     assert population.cells[3].text == "10"  # 9 + the child recorded under the legacy commune
+    # the table grid holds the column widths (LibreOffice lays the table out from it): a
+    # narrow number column and a wide name column, not six equal ones
+    from docx.shared import Cm
+
+    grid = [c.width for c in table.columns]
+    assert abs(grid[0] - Cm(1)) < Cm(0.05) and abs(grid[1] - Cm(7)) < Cm(0.05)
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in body and "Đề nghị tập huấn." in body
     sign = doc.tables[2].rows[0].cells

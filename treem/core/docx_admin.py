@@ -275,6 +275,10 @@ def add_grid(
             align = WD_ALIGN_PARAGRAPH.LEFT if j in left_columns else WD_ALIGN_PARAGRAPH.CENTER
             _cell_paragraph(cell, str(text), size=size, align=align, first=True)
     if widths_cm:
+        # Word reads the cells' widths, LibreOffice the table grid's: set both
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(width)
