@@ -194,6 +194,9 @@ def test_seeded_indicator_names_follow_the_language_custom_names_stay(
     assert "Trẻ em có nguy cơ (tên của xã)" in en  # written by the commune: shown as written
     chart = client.get("/bao-cao/?ky=2026H1").content.decode()
     assert '"label": "Number of children"' in chart
+    # a period alone starts with a capital; inside a sentence it does not
+    assert ">First 6 months of 2026</option>" in chart
+    assert "Report for the first 6 months of 2026" in en
 
 
 def test_indicator_catalogue_names_the_disaggregations(kids: Kids, client_for) -> None:
