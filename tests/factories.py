@@ -71,3 +71,21 @@ def make_agency(area: Area, name: str, kind: str = AgencyKind.HEALTH_STATION) ->
 
 
 __all__ = ["PASSWORD", "AreaLevel", "UserFactory", "make_agency", "make_area", "make_user"]
+
+
+def demo_context(world: Any, users: dict[str, Any], seed: int = 1) -> Any:
+    """A `DemoContext` over the test world, with the demo usernames a seeder asks for."""
+    import random
+
+    from treem.core.demo import DemoContext
+
+    return DemoContext(
+        province=world.province,
+        commune=world.commune,
+        other_commune=world.other_commune,
+        villages=[world.village],
+        other_villages=[world.other_village],
+        users=users,
+        agencies={},
+        rng=random.Random(seed),
+    )

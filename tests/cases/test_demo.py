@@ -4,15 +4,14 @@ report's half-year (2026H1), so the report's abuse and injury tables have rows."
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 import pytest
 
 from tests.conftest import World
+from tests.factories import demo_context
 from tests.reports.conftest import make_child
 from treem.cases import demo
 from treem.cases.models import Case, CaseStatus, Incident
-from treem.core.demo import DemoContext
 from treem.reports import services as reports
 from treem.reports.models import DataValue
 
@@ -22,15 +21,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_cases_fill_the_demo_half_year_once(world: World) -> None:
     for n in range(30):
         make_child(world.commune, area=world.village, born=dt.date(2012 + n % 12, 3, 1))
-    ctx = DemoContext(
-        province=world.province,
-        commune=world.commune,
-        other_commune=world.other_commune,
-        villages=[world.village],
-        other_villages=[world.other_village],
-        users={"nghiahung": world.officer, "lanhdao": world.leader, "ctv": world.collaborator},
-        agencies={},
-        rng=random.Random(3),
+    ctx = demo_context(
+        world,
+        {"nghiahung": world.officer, "lanhdao": world.leader, "ctv": world.collaborator},
+        seed=3,
     )
     demo.seed(ctx)
     demo.seed(ctx)  # idempotent

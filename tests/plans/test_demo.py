@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import random
-
 from tests.conftest import World
-from treem.core.demo import DemoContext
+from tests.factories import demo_context
 from treem.plans import demo
 from treem.plans.models import Plan, PlanStatus, TargetMeasurement, TaskProgress, TaskStatus
 from treem.plans.selectors import report_deadlines_for
 
 
 def test_demo_seed_imports_the_plans_once(world: World) -> None:
-    ctx = DemoContext(
-        province=world.province,
-        commune=world.commune,
-        other_commune=world.other_commune,
-        villages=[world.village],
-        other_villages=[world.other_village],
-        users={"admin": world.admin, "yte": world.focal_point, "nghiahung": world.officer},
-        agencies={},
-        rng=random.Random(1),
+    ctx = demo_context(
+        world,
+        {"admin": world.admin, "yte": world.focal_point, "nghiahung": world.officer},
+        seed=1,
     )
     demo.seed(ctx)
     demo.seed(ctx)
