@@ -316,7 +316,7 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
     ]
     task_overdue = Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)
     # a task with sub-items is their heading: the sub-items are what gets done and counted
-    leaves = plan.tasks.exclude(Exists(PlanTask.objects.filter(parent=OuterRef("pk"))))
+    leaves = plan.tasks.filter(children__isnull=True)  # the same test as plan_list's
     totals = leaves.aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=TaskStatus.DONE)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.db import models
@@ -54,6 +55,7 @@ MODELS: dict[str, tuple[type[models.Model], str | None]] = {
 SILENT = frozenset({"child.create", "child.merge", "child.merged_into", "child.unmerge"})
 
 
+@cache
 def _fields(model: type[models.Model]) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields}
 

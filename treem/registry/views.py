@@ -213,8 +213,8 @@ def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[C
     form = forms.ChildFilterForm(request.GET or None, villages=_village_choices(request, area))
     if area.level < AreaLevel.COMMUNE:
         form.fields["village"].label = _("Xã, phường")
-    valid = form.is_valid() if request.GET else True
-    data = form.cleaned_data if request.GET and valid else {}
+    refused = form.is_bound and not form.is_valid()
+    data = form.cleaned_data if form.is_bound and not refused else {}
     filters = selectors.ChildFilters(
         q=data.get("q", ""),
         village=data.get("village", ""),
@@ -226,7 +226,7 @@ def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[C
         status=data.get("status") or "active",
     )
     qs = selectors.child_list(user=request.user, filters=filters)
-    if not valid:
+    if refused:
         qs = qs.none()
     if not filters.village:
         qs = qs.filter(area_path__startswith=area.path)
