@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import PASSWORD, make_agency, make_area, make_user
 from treem.core.models import AgencyKind, Area, AreaLevel
@@ -33,6 +35,16 @@ class World:
 
 
 DB_FIXTURES = ("db", "transactional_db", "live_server")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in Vietnamese: a request in English leaves its language active in
+    the thread (LocaleMiddleware activates, nothing deactivates), and messages built
+    outside a request in a later test would come out in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

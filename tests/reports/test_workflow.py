@@ -245,7 +245,7 @@ def test_unit_focal_point_reaches_its_part_from_the_menu_and_dashboard(
     client = client_for(w.focal_point)
     home = client.get("/").content.decode()
     assert 'href="/bao-cao/"' in home  # "Báo cáo" in the menu
-    period = default_period(user=w.focal_point, area=w.commune)
+    period = default_period()
     own = f"/bao-cao/don-vi/{period.code}/{w.health_station.pk}/"
     assert "Báo cáo của đơn vị: " in home and f'href="{own}"' in home
     res = client.get("/bao-cao/")

@@ -31,7 +31,7 @@ from treem.reports.models import (
     UnitReport,
     UnitReportStatus,
 )
-from treem.reports.periods import Period, parse_period, recent_periods
+from treem.reports.periods import Period, due_date, parse_period, recent_periods
 from treem.reports.scope import data_paths
 
 VIEW_CAPS = (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)
@@ -461,15 +461,44 @@ def today() -> Any:
     return timezone.localdate()
 
 
-def default_period(*, user: Any, area: Area) -> Period:
-    """The period to show first: the latest one with a report under `area`, else the latest."""
-    latest = (
-        Report.objects.filter(area__path__startswith=area.path)
-        .order_by("-period")
-        .values_list("period", flat=True)
-        .first()
-    )
-    recent = recent_periods(today(), 1)[0]
-    if latest and latest[:4] == str(recent.year):
-        return parse_period(latest)
-    return recent
+@dataclass(frozen=True)
+class Deadline:
+    """When a report is due and, while it is not sent, how many days late it is."""
+
+    due: Any  # datetime.date
+    overdue_days: int = 0  # 0: not due yet, or sent
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+
+SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def deadline(
+    area: Area,
+    period: Period,
+    report: Report | UnitReport | None = None,
+    *,
+    level: str = "commune",
+    watched: bool = True,
+) -> Deadline:
+    """The due date of `area`'s report (or a unit's part, level "unit") for `period`: the
+    report's own once it exists, else the plan's or the default. Overdue days count only
+    for a watched period (the two the dashboard follows) and a report not yet sent."""
+    due = report.due_date if report is not None else due_date(area, period, level=level)
+    sent = report is not None and report.status in (*SENT, UnitReportStatus.SUBMITTED)
+    late = (today() - due).days if watched and not sent else 0
+    return Deadline(due, max(late, 0))
+
+
+def watched_periods() -> list[Period]:
+    """The periods the dashboard follows: the latest open one and the one before it."""
+    return recent_periods(today(), 2)
+
+
+def default_period() -> Period:
+    """The period a reports page opens on: the latest open one (the annual report from
+    November on), which the dashboard also follows first."""
+    return watched_periods()[0]

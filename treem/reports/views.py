@@ -54,11 +54,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         area = area.parent
     today = selectors.today()
     periods = recent_periods(today, 6)
-    period = (
-        _period(request.GET["ky"])
-        if request.GET.get("ky")
-        else selectors.default_period(user=user, area=area)
-    )
+    period = _period(request.GET["ky"]) if request.GET.get("ky") else selectors.default_period()
     unit = selectors.own_unit(user=user, area=area)
     if unit is not None:  # a unit focal point: its own part is its reports page
         return redirect("reports:unit_report", period=period.code, agency_id=unit.pk)
@@ -71,7 +67,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
         ctx["reports"] = {
             r.period: r for r in selectors.report_list(user=user).filter(area=area)[:12]
         }
-        ctx["period_rows"] = [(p, ctx["reports"].get(p.code)) for p in periods]
+        watched = {p.code for p in selectors.watched_periods()}
+        ctx["period_rows"] = [
+            (p, r, selectors.deadline(area, p, r, watched=p.code in watched))
+            for p in periods
+            for r in [ctx["reports"].get(p.code)]
+        ]
     trend_periods = sorted({p.code for p in periods if p.semiannual} | {period.code})
     series = selectors.trend(user=user, area=area, slugs=CHART_SLUGS, periods=trend_periods)
     names = {i.slug: i.display_name() for i in Indicator.objects.filter(slug__in=CHART_SLUGS)}

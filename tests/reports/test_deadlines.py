@@ -1,0 +1,134 @@
+"""Report deadlines where officers look: the dashboard cards and the reports page.
+
+In December the annual report is the one due (15/11 by default): the dashboard must say
+so, and keep the 6-month report on it for as long as that one is not sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import World
+from treem.reports import selectors, services
+from treem.reports.models import Report, ReportStatus, UnitReport
+
+pytestmark = pytest.mark.django_db
+
+CARD = re.compile(
+    r'<a class="stat (?P<tone>[a-z]*)" href="(?P<url>[^"]*)">\s*<span class="value">'
+    r'(?P<value>[^<]*)</span><span class="label">(?P<label>[^<]*)</span>'
+    r"(?:<small>(?P<hint>[^<]*)</small>)?"
+)
+
+
+def report_cards(client: Any) -> dict[str, dict[str, str]]:
+    """The dashboard's report cards, by label."""
+    body = client.get("/").content.decode()
+    return {
+        m["label"]: m.groupdict(default="") for m in CARD.finditer(body) if "/bao-cao/" in m["url"]
+    }
+
+
+@pytest.fixture
+def on(monkeypatch: pytest.MonkeyPatch):
+    def set_today(day: dt.date) -> None:
+        monkeypatch.setattr(selectors, "today", lambda: day)
+
+    return set_today
+
+
+def sent(report: Report, day: dt.date) -> None:
+    """Arrange: the report was submitted on `day` (the workflow itself is tested elsewhere)."""
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED, submitted_at=at)
+
+
+def test_commune_dashboard_names_the_annual_report_overdue_in_december(
+    world: World, client_for, on
+) -> None:
+    h1 = services.report_create(actor=world.officer, area=world.commune, period="2026H1")
+    sent(h1, dt.date(2026, 5, 12))
+    on(dt.date(2026, 12, 3))
+    cards = report_cards(client_for(world.officer))
+    assert list(cards) == ["Báo cáo năm 2026"]  # the sent 6-month report has left
+    card = cards["Báo cáo năm 2026"]
+    assert card["value"] == "Chưa lập" and card["tone"] == "danger"
+    assert card["hint"] == "Quá hạn 18 ngày (hạn 15/11/2026)"
+    assert card["url"] == "/bao-cao/?ky=2026"
+
+
+def test_an_unsent_six_month_report_stays_beside_the_annual_one(
+    world: World, client_for, on
+) -> None:
+    services.report_create(actor=world.officer, area=world.commune, period="2026H1")  # a draft
+    on(dt.date(2026, 11, 5))
+    cards = report_cards(client_for(world.officer))
+    assert list(cards) == ["Báo cáo năm 2026", "Báo cáo 6 tháng đầu năm 2026"]
+    annual, h1 = cards["Báo cáo năm 2026"], cards["Báo cáo 6 tháng đầu năm 2026"]
+    assert (annual["tone"], annual["hint"]) == ("warn", "Hạn gửi 15/11/2026")
+    assert (h1["value"], h1["tone"]) == ("Đang soạn", "danger")
+    assert h1["hint"] == "Quá hạn 174 ngày (hạn 15/05/2026)"
+
+
+def test_in_july_the_six_month_report_is_the_current_one(world: World, client_for, on) -> None:
+    on(dt.date(2026, 7, 1))
+    cards = report_cards(client_for(world.officer))
+    # The annual period opens in November; until then the one before is last year's.
+    assert list(cards) == ["Báo cáo 6 tháng đầu năm 2026", "Báo cáo năm 2025"]
+    assert cards["Báo cáo 6 tháng đầu năm 2026"]["hint"] == "Quá hạn 47 ngày (hạn 15/05/2026)"
+
+
+def test_province_dashboard_follows_both_periods_while_communes_are_missing(
+    world: World, client_for, on
+) -> None:
+    h1 = services.report_create(actor=world.officer, area=world.commune, period="2026H1")
+    sent(h1, dt.date(2026, 5, 12))
+    on(dt.date(2026, 12, 3))
+    cards = report_cards(client_for(world.province_officer))
+    annual = cards["Xã đã gửi báo cáo: Năm 2026"]
+    half = cards["Xã đã gửi báo cáo: 6 tháng đầu năm 2026"]
+    expected = selectors.completeness(
+        user=world.province_officer, area=world.province, period="2026H1"
+    ).expected
+    assert expected >= 2  # the officer's commune and the colleague's
+    assert annual["value"] == f"0/{expected}" and annual["tone"] == "danger"
+    assert annual["hint"].endswith("hạn 15/11/2026")
+    assert half["value"] == f"1/{expected}" and half["hint"].startswith("Tỷ lệ ")
+
+
+def test_unit_focal_point_sees_its_own_deadline(world: World, client_for, on) -> None:
+    on(dt.date(2026, 11, 12))
+    card = report_cards(client_for(world.focal_point))["Báo cáo của đơn vị: Năm 2026"]
+    assert card["value"] == "Chưa gửi" and card["tone"] == "danger"
+    assert card["hint"] == "Quá hạn 2 ngày (hạn 10/11/2026)"  # units report 5 days earlier
+    services.unit_report_save(
+        actor=world.focal_point,
+        agency=world.health_station,
+        period="2026",
+        narrative="Tiêm chủng đủ 98%.",
+        submit=True,
+    )
+    assert UnitReport.objects.get(period="2026").status == "submitted"
+    card = report_cards(client_for(world.focal_point))["Báo cáo của đơn vị: Năm 2026"]
+    assert (card["value"], card["tone"], card["hint"]) == ("Đã gửi xã", "", "")
+
+
+def test_reports_page_gives_every_period_a_due_date_and_flags_the_late_one(
+    world: World, client_for, on
+) -> None:
+    h1 = services.report_create(actor=world.officer, area=world.commune, period="2026H1")
+    sent(h1, dt.date(2026, 5, 12))
+    on(dt.date(2026, 12, 3))
+    body = client_for(world.officer).get("/bao-cao/").content.decode()
+    rows = re.findall(r"<tr( class=\"overdue\")?>\s*<td>([^<]*)</td>.*?</tr>", body, re.S)
+    assert [label for _c, label in rows][:3] == ["Năm 2026", "6 tháng đầu năm 2026", "Năm 2025"]
+    assert [bool(c) for c, _l in rows][:3] == [True, False, False]  # 2025 is history, unflagged
+    assert '15/11/2026 <span class="badge danger">quá hạn 18 ngày</span>' in body
+    for due in ("15/05/2026", "15/11/2025", "15/05/2025", "15/11/2024", "15/05/2024"):
+        assert f"<td>{due}</td>" in body
+    # The period selector opens on the annual report, the one now due.
+    assert '<option value="2026" selected>' in body
