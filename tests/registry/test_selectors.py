@@ -143,3 +143,59 @@ def test_renamed_child_is_found_by_its_new_name(world: Any, family: Any) -> None
     )
     assert names(world.officer, q="khoi vu") == ["Vũ Minh Khôi"]
     assert names(world.officer, q="nguyen van an") == []
+
+
+def test_quality_flags_a_special_group_the_record_contradicts(world: Any, child_maker: Any) -> None:
+    """Điều 10 defines groups a, n and h by facts the record holds too: parents dead or
+    missing, a poor or near-poor household, out of school."""
+    from treem.registry import services as svc
+
+    officer = world.officer
+    start = dt.date(2025, 1, 1)
+
+    def child(name: str, group: str, **fields: Any) -> Any:
+        kid = child_maker(name, **fields)
+        svc.circumstance_add(
+            actor=officer, child=kid, kind="special", group=group, start_date=start
+        )
+        return kid
+
+    def parents(kid: Any, father: str, mother: str) -> None:
+        svc.caregiver_add(
+            actor=officer, child=kid, relation="father", full_name="Lê Văn Cha", status=father
+        )
+        svc.caregiver_add(
+            actor=officer, child=kid, relation="mother", full_name="Hà Thị Mẹ", status=mother
+        )
+
+    parents(child("Mồ Côi Đúng", "a"), "dead", "missing")
+    parents(child("Mồ Côi Mẹ Sống", "a"), "dead", "living")
+    parents(child("Mồ Côi Mẹ Đi Xa", "a"), "dead", "abroad")
+    kept = child("Mồ Côi Bỏ Cha", "a")
+    parents(kept, "living", "dead")
+    father = kept.caregivers.get(relation="father")
+    svc.caregiver_remove(actor=officer, caregiver=father)  # entered by mistake, removed
+    ended = child("Hết Hoàn Cảnh", "a")
+    parents(ended, "living", "living")
+    svc.circumstance_end(
+        actor=officer, circumstance=ended.circumstances.get(), end_date=dt.date(2025, 6, 1)
+    )
+    child("Bệnh Hộ Nghèo", "n", poverty="near_poor")
+    child("Bệnh Không Nghèo", "n", poverty="none")
+    child("Bỏ Học Đúng", "h", birth_date=born(14), schooling="dropped_out")
+    child("Bỏ Học Đang Học", "h", birth_date=born(14), schooling="lower_secondary")
+    child("Khuyết Tật Đi Học", "d", schooling="primary")  # other groups are not checked
+
+    flagged = selectors.data_quality_list(user=officer, problem="group_mismatch")
+    assert sorted(c.full_name for c in flagged) == [
+        "Bệnh Không Nghèo",
+        "Bỏ Học Đang Học",
+        "Mồ Côi Mẹ Sống",
+        "Mồ Côi Mẹ Đi Xa",
+    ]
+    summary = selectors.data_quality_summary(user=officer)
+    assert summary["totals"]["group_mismatch"] == 4
+    assert (
+        selectors.data_quality_summary(user=world.other_officer)["totals"].get("group_mismatch", 0)
+        == 0
+    )

@@ -148,6 +148,11 @@ ADULT_FEMALE_GIVEN = [
 ]
 
 SPECIAL_GROUPS = [("d", 40), ("a", 6), ("c", 10), ("n", 12), ("h", 5), ("i", 6), ("l", 3), ("e", 3)]
+MIN_AGE = {"h": 11, "e": 12}  # left school before finishing lower secondary; broke the law
+# Every MISMATCH_EVERY-th child of groups a, n and h keeps a record that contradicts the
+# group (a parent recorded living, a household not poor, at school): the cleaning page's
+# deliberate cases. The others are made consistent with their group.
+MISMATCH_EVERY = 4
 AT_RISK = ["parent_absent", "single_parent", "poor_household", "drowning", "domestic_violence"]
 PROVINCE_ID = "036"  # Nam Định (pre-2025 code), where Nghĩa Hưng births were registered
 
@@ -369,6 +374,8 @@ def _circumstances_and_support(
         r = rng.random()
         if r < 0.07:
             group = _weighted(rng, SPECIAL_GROUPS)
+            if MIN_AGE.get(group, 0) > (today - child.birth_date).days // 365:
+                group = "c"  # no toddler "left school to earn a living" (no draw: same data)
             start = max(child.birth_date, today - dt.timedelta(days=rng.randint(30, 2000)))
             subtype = ""
             if group == "d":
@@ -425,5 +432,33 @@ def _circumstances_and_support(
             )
     ChildCircumstance.objects.bulk_create(circs, batch_size=2000)
     Support.objects.bulk_create(supports, batch_size=2000)
+    _consistent_with_groups(circs)
     disabled = [c for c in children if c.disability_type]
     Child.objects.bulk_update(disabled, ["disability_type", "disability_level"], batch_size=1000)
+
+
+def _consistent_with_groups(circs: list[ChildCircumstance]) -> None:
+    """Make the record agree with the groups Điều 10 defines by its facts, but for every
+    MISMATCH_EVERY-th child of each group (left for the data-quality page to find)."""
+    seen: dict[str, int] = {}
+    orphans: list[int] = []
+    changed: list[Child] = []
+    for circ in circs:
+        if circ.kind != "special" or circ.group not in ("a", "n", "h"):
+            continue
+        seen[circ.group] = seen.get(circ.group, 0) + 1
+        if seen[circ.group] % MISMATCH_EVERY == 0:
+            continue
+        child = circ.child
+        if circ.group == "a":
+            orphans.append(child.pk)
+            child.household_head = ""
+        elif circ.group == "n":
+            child.poverty = "poor" if seen["n"] % 2 else "near_poor"
+        else:
+            child.schooling = "dropped_out"
+        changed.append(child)
+    Caregiver.objects.filter(child_id__in=orphans, relation__in=["father", "mother"]).update(
+        status="dead"
+    )
+    Child.objects.bulk_update(changed, ["household_head", "poverty", "schooling"], batch_size=1000)

@@ -459,6 +459,31 @@ def _quality_conditions() -> dict[str, Any]:
     from treem.registry.models import Caregiver as CG
 
     has_caregiver = Exists(CG.objects.filter(child_id=OuterRef("pk"), removed_at__isnull=True))
+
+    def holds(group: str) -> Exists:
+        return Exists(
+            ChildCircumstance.objects.filter(
+                _ongoing(), child_id=OuterRef("pk"), kind=CircumstanceKind.SPECIAL, group=group
+            )
+        )
+
+    # Điều 10 defines three groups by facts the record also holds: an orphan of both
+    # parents with a father or mother recorded as not dead or missing; a child with a
+    # serious illness (n) whose household is neither poor nor near-poor; a child who left
+    # school to earn a living (h) recorded as at school.
+    parent_alive = Exists(
+        CG.objects.filter(
+            child_id=OuterRef("pk"),
+            removed_at__isnull=True,
+            relation__in=["father", "mother"],
+        ).exclude(status__in=["dead", "missing"])
+    )
+    at_school = ["nursery", "kindergarten", "primary", "lower_secondary", "upper_secondary"]
+    mismatch = (
+        (holds("a") & Q(parent_alive))
+        | (holds("n") & ~Q(poverty__in=["poor", "near_poor"]))
+        | (holds("h") & Q(schooling__in=at_school))
+    )
     return {
         "no_id": Q(id_number__isnull=True),
         "bad_id": Q(id_number_valid=False),
@@ -467,6 +492,7 @@ def _quality_conditions() -> dict[str, Any]:
         "no_sex": Q(sex=""),
         "no_ethnicity": Q(ethnicity__isnull=True),
         "no_caregiver": ~has_caregiver,
+        "group_mismatch": mismatch,
     }
 
 
@@ -478,6 +504,7 @@ QUALITY_LABELS = {
     "no_sex": _("Thiếu giới tính"),
     "no_ethnicity": _("Thiếu dân tộc"),
     "no_caregiver": _("Thiếu thông tin cha, mẹ, người chăm sóc"),
+    "group_mismatch": _("Nhóm hoàn cảnh đặc biệt không khớp hồ sơ"),
 }
 
 
