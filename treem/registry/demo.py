@@ -459,6 +459,6 @@ def _consistent_with_groups(circs: list[ChildCircumstance]) -> None:
             child.schooling = "dropped_out"
         changed.append(child)
     Caregiver.objects.filter(child_id__in=orphans, relation__in=["father", "mother"]).update(
-        status="dead"
+        status="dead", phone=""
     )
     Child.objects.bulk_update(changed, ["household_head", "poverty", "schooling"], batch_size=1000)
