@@ -132,3 +132,15 @@ def test_reports_page_gives_every_period_a_due_date_and_flags_the_late_one(
         assert f"<td>{due}</td>" in body
     # The period selector opens on the annual report, the one now due.
     assert '<option value="2026" selected>' in body
+
+
+def test_report_page_names_its_due_date_and_lateness(world: World, client_for, on) -> None:
+    on(dt.date(2026, 12, 3))
+    client = client_for(world.officer)
+    body = client.get(f"/bao-cao/ky/2026/{world.commune.key}/").content.decode()
+    assert re.search(r"Hạn gửi: 15/11/2026 <span class=\"badge danger\">quá hạn 18 ngày", body)
+    client.post(f"/bao-cao/ky/2026/{world.commune.key}/lap/")  # opened late: still overdue
+    body = client.get(f"/bao-cao/ky/2026/{world.commune.key}/").content.decode()
+    assert "Đang soạn" in body and "quá hạn 18 ngày" in body
+    old = client.get(f"/bao-cao/ky/2025H1/{world.commune.key}/").content.decode()
+    assert "Hạn gửi: 15/05/2025" in old and "quá hạn" not in old  # history, not flagged

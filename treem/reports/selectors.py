@@ -482,11 +482,14 @@ def deadline(
     report: Report | UnitReport | None = None,
     *,
     level: str = "commune",
-    watched: bool = True,
+    watched: bool | None = None,
 ) -> Deadline:
     """The due date of `area`'s report (or a unit's part, level "unit") for `period`: the
     report's own once it exists, else the plan's or the default. Overdue days count only
-    for a watched period (the two the dashboard follows) and a report not yet sent."""
+    for a watched period (by default the two the dashboard follows) and a report not yet
+    sent; older periods are history, not overdue work."""
+    if watched is None:
+        watched = any(w.code == period.code for w in watched_periods())
     due = report.due_date if report is not None else due_date(area, period, level=level)
     sent = report is not None and report.status in (*SENT, UnitReportStatus.SUBMITTED)
     late = (today() - due).days if watched and not sent else 0

@@ -67,9 +67,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         ctx["reports"] = {
             r.period: r for r in selectors.report_list(user=user).filter(area=area)[:12]
         }
-        watched = {p.code for p in selectors.watched_periods()}
         ctx["period_rows"] = [
-            (p, r, selectors.deadline(area, p, r, watched=p.code in watched))
+            (p, r, selectors.deadline(area, p, r))
             for p in periods
             for r in [ctx["reports"].get(p.code)]
         ]
@@ -114,6 +113,7 @@ def report_detail(request: HttpRequest, period: str, key: str) -> HttpResponse:
         "sub_level": _("Thôn") if area.level == AreaLevel.COMMUNE else _("Xã, phường"),
     }
     if area.level == AreaLevel.COMMUNE:
+        ctx["deadline"] = selectors.deadline(area, p, report)
         ctx["units"] = selectors.unit_reports(user=user, area=area, period=p.code)
         ctx["progress"] = selectors.task_progress(user=user, area=area, period=p.code)
     elif area.level < AreaLevel.COMMUNE:
