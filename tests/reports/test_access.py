@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -204,3 +205,30 @@ def test_indicator_catalogue_names_the_disaggregations(kids: Kids, client_for) -
     row = body.split("<code>child_population</code>", 1)[1].split("</tr>", 1)[0]
     assert "Nhóm tuổi, Dân tộc, Giới tính" in row
     assert "age_group" not in row
+
+
+def test_annual_trend_plots_years_in_order(kids: Kids, client_for, api_for, monkeypatch) -> None:
+    from treem.reports import selectors
+
+    monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 12, 3))
+    w = kids.world
+    for period in ("2025", "2026H1", "2026"):
+        services.computation_run_all(actor=w.officer, area=w.commune, period=period)
+
+    def chart(query: str) -> dict:
+        body = client_for(w.officer).get(f"/bao-cao/{query}").content.decode()
+        raw = body.split('<script id="chart-data" type="application/json">', 1)[1]
+        return json.loads(raw.split("</script>", 1)[0])
+
+    annual = chart("")  # December: the page opens on the annual report
+    assert annual["labels"] == ["Năm 2024", "Năm 2025", "Năm 2026"]
+    population = next(s for s in annual["series"] if s["label"] == "Số trẻ em")["data"]
+    url = f"/api/v1/values?indicator=child_population&period=2026&area={w.commune.key}"
+    assert population[2] == api_for(w.officer).get(url).json()["values"][0]["value"]
+    assert population[0] is None  # 2024 was never computed
+    half = chart("?ky=2026H1")
+    assert half["labels"] == [
+        "6 tháng đầu năm 2024",
+        "6 tháng đầu năm 2025",
+        "6 tháng đầu năm 2026",
+    ]

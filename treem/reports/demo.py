@@ -1,7 +1,8 @@
 """Demo data for the reports: 2026H1 computed for both communes, Nghĩa Hưng's report submitted.
 
-The two earlier first halves (2024H1, 2025H1) are computed too, from the same registry
-and cases as they stood then, so the dashboard's trend chart has points to join.
+The two earlier years (2024H1, 2024, 2025H1, 2025) are computed too, from the same
+registry and cases as they stood then, so both trend charts (6-month and annual) have
+points to join.
 
 Runs after the registry, cases and plans seeders. Idempotent: a second run keeps the report.
 The submission is dated 12/05/2026 (before the 15/05 default due date) because the demo
@@ -21,7 +22,7 @@ from treem.reports import services
 from treem.reports.models import Report, ReportStatus, UnitReport
 
 PERIOD = "2026H1"
-HISTORY = ("2024H1", "2025H1")
+HISTORY = ("2024H1", "2024", "2025H1", "2025")
 
 RESULTS = (
     "Ủy ban nhân dân xã đã ban hành Kế hoạch thực hiện công tác trẻ em năm 2026, "

@@ -72,7 +72,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
             for p in periods
             for r in [ctx["reports"].get(p.code)]
         ]
-    trend_periods = sorted({p.code for p in periods if p.semiannual} | {period.code})
+    # One kind of period per trend (6-month reports, or annual ones), oldest first: an
+    # annual total beside first halves would read as a jump, and "2026" sorts before
+    # "2026H1" as text.
+    trend_periods = sorted(
+        {p.code for p in periods if p.semiannual == period.semiannual} | {period.code}
+    )
     series = selectors.trend(user=user, area=area, slugs=CHART_SLUGS, periods=trend_periods)
     names = {i.slug: i.display_name() for i in Indicator.objects.filter(slug__in=CHART_SLUGS)}
     ctx["chart"] = json.dumps(
