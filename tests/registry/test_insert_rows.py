@@ -130,3 +130,20 @@ def test_imported_children_are_found_by_name_and_caregiver(world: Any) -> None:
     assert [c.pk for c in found] == child_ids
     found = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="mai giang"))
     assert [c.pk for c in found] == child_ids
+
+
+def test_reserved_ids_are_fresh_whether_or_not_they_follow_each_other(child_maker: Any) -> None:
+    from django.db import connection
+
+    from treem.registry.importing.writing import reserve_ids
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ids are reserved from a PostgreSQL sequence")
+    existing = child_maker().pk
+    first = reserve_ids(Child, 4)
+    assert len(set(first)) == 4 and min(first) > existing
+    assert first == list(range(first[0], first[0] + 4))  # nobody else drew: a range
+    with connection.cursor() as cursor:  # as if another session drew every other number
+        cursor.execute("ALTER SEQUENCE registry_child_id_seq INCREMENT BY 2")
+    spaced = reserve_ids(Child, 3)
+    assert spaced == [spaced[0], spaced[0] + 2, spaced[0] + 4] and spaced[0] > max(first)

@@ -52,6 +52,53 @@ def search_words_for(child_folded: str, caregivers_folded: Iterable[str] = ()) -
     return keys
 
 
+class SearchWordsText:
+    """`search_words_for(child, caregivers)` as PostgreSQL COPY text ("{an,an|nguyen,…}"),
+    for rows written in bulk: each name's keys are joined once, and a row joins its
+    child's and caregivers' parts (the same text `writing.copy_field` gives for the list;
+    tests/registry/test_import_fast.py pins it)."""
+
+    def __init__(self) -> None:
+        # folded name (and mark) -> (its keys joined with ",", the keys as a set), or
+        # None when a key needs quoting in an array (the general formatter then runs)
+        self._parts: dict[tuple[str, str], tuple[str, frozenset[str]] | None] = {}
+
+    def _part(self, folded: str, mark: str) -> tuple[str, frozenset[str]] | None:
+        key = (folded, mark)
+        try:
+            return self._parts[key]
+        except KeyError:
+            keys = _keys(folded, mark)
+            plain = all(
+                k
+                and k.isascii()
+                and k.replace(PAIR, "").lstrip(CAREGIVER).isalnum()
+                and k.lower() != "null"
+                for k in keys
+            )
+            found = self._parts[key] = (",".join(keys), frozenset(keys)) if plain else None
+            return found
+
+    def text(self, child_folded: str, caregivers_folded: list[str]) -> str:
+        child = self._part(child_folded, "")
+        carers = [c for c in caregivers_folded if c]
+        parts = [child]
+        parts.extend(self._part(c, CAREGIVER) for c in carers)
+        seen: frozenset[str] = frozenset()
+        texts = []
+        for i, part in enumerate(parts):
+            if part is None or (i > 1 and not seen.isdisjoint(part[1])):
+                # a key to quote, or caregivers sharing words (stored once): in general
+                from treem.registry.importing.writing import copy_field
+
+                return copy_field(tuple(search_words_for(child_folded, carers)))
+            if i:
+                seen = seen | part[1]
+            if part[0]:
+                texts.append(part[0])
+        return "{" + ",".join(texts) + "}"
+
+
 def plain_words(keys: Iterable[str]) -> set[str]:
     """The vocabulary words in a list of keys (no pairs, no caregiver mark)."""
     return {k.lstrip(CAREGIVER) for k in keys if PAIR not in k}

@@ -194,15 +194,24 @@ class CopyWriter:
 
 
 def reserve_ids(model: Any, count: int) -> list[int]:
-    """`count` new primary keys from the model's sequence (PostgreSQL)."""
+    """`count` new primary keys from the model's sequence (PostgreSQL).
+
+    The numbers come back as a range when they follow each other (nobody else drew from
+    the sequence meanwhile), else as the list itself: 100,000 rows of one number each
+    took longer to send and read than to draw."""
     if count <= 0:
         return []
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+        sequence = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
+            "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
+            "ELSE array_agg(v ORDER BY v) END "
+            "FROM (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) s",
+            [sequence, count],
         )
-        return [r[0] for r in cursor.fetchall()]
+        low, high, drawn = cursor.fetchone()
+    return list(range(low, high + 1)) if drawn is None else list(drawn)
 
 
 def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
