@@ -254,8 +254,9 @@ class Child(AreaOwned):
     """A child. `area` is the residence (the village when known, else the commune)."""
 
     # Foreign keys without their own index where a composite index starts with them
-    # (child_area_status_idx, child_commune_status_idx, child_merged_into_idx) or where no
-    # query filters on them: every index costs on each imported row.
+    # (child_commune_status_idx, child_merged_into_idx) or where no query filters on
+    # them: every index costs on each imported row. Scoping, lists and the village
+    # filter read `area_path` (child_area_path_sort_idx), never `area_id`.
     area = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
@@ -377,10 +378,15 @@ class Child(AreaOwned):
                 opclasses=["varchar_pattern_ops", "text_ops"],
             ),
             models.Index(fields=["commune", "status"], name="child_commune_status_idx"),
-            models.Index(fields=["area", "status"], name="child_area_status_idx"),
             models.Index(fields=["name_sort", "id"], name="child_name_sort_idx"),
-            models.Index(fields=["birth_date"], name="child_birth_date_idx"),
-            models.Index(fields=["merged_into"], name="child_merged_into_idx"),
+            # merged records are few: only they are indexed (the merge history and undo)
+            models.Index(
+                fields=["merged_into"],
+                name="child_merged_into_idx",
+                condition=Q(merged_into__isnull=False),
+            ),
+            # No index on birth_date: age bands are a quarter of any scope (the list
+            # walks the name order and filters them) and `age_out` runs once a day.
         ]
 
     def __str__(self) -> str:

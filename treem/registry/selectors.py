@@ -13,7 +13,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Count,
-    DateField,
     Exists,
     F,
     Func,
@@ -110,16 +109,6 @@ def name_search_q(q: str, *, user: Any = None) -> Q | None:
     return words_search_q(raw)
 
 
-def _narrow_scope(user: Any) -> bool:
-    """True when the user sees a few communes or villages (paths two levels deep or more)."""
-    if user is None or connection.vendor != "postgresql":
-        return False
-    paths = scope_paths(user, Cap.REGISTRY_VIEW)
-    if not paths:
-        return False
-    return len(paths) <= 5 and all(p.strip("/").count("/") >= 1 for p in paths)
-
-
 def search_rank_order(qs: QuerySet[Child], q: str) -> QuerySet[Child]:
     """Search results in the usual Vietnamese order (given name, then surname).
 
@@ -155,20 +144,7 @@ def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Ch
         qs = qs.filter(area_path__startswith=area.path)
     if f.sex in ("male", "female"):
         qs = qs.filter(sex=f.sex)
-    if f.age_group in AGE_GROUP_BOUNDS and _narrow_scope(user):
-        # A commune's few thousand rows come by the area_path index; an age band covers a
-        # third of the table, and a BitmapAnd with the birth_date index reads all of it.
-        low, high = AGE_GROUP_BOUNDS[f.age_group]
-        today = dt.date.today()
-        qs = qs.annotate(
-            birth_unindexed=Func(
-                F("birth_date"), template="(%(expressions)s + 0)", output_field=DateField()
-            )
-        ).filter(
-            birth_unindexed__lte=years_before(today, low),
-            birth_unindexed__gt=years_before(today, high),
-        )
-    elif f.age_group in AGE_GROUP_BOUNDS:
+    if f.age_group in AGE_GROUP_BOUNDS:
         qs = qs.in_age_group(f.age_group)
     if f.group:
         circ = ChildCircumstance.objects.filter(_ongoing(), child_id=OuterRef("pk"))
