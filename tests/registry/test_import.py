@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.conftest import World
 from treem.core.models import AuditLog
@@ -300,6 +301,9 @@ def test_a_clean_file_is_committed_whole_and_reimport_creates_nothing(world: Wor
     assert (pao.birth_date, pao.birth_date_precision) == (dt.date(2019, 1, 1), "year")
     mother = Caregiver.objects.get(child=pao)
     assert (mother.full_name, mother.birth_year, mother.phone) == ("Lò Thị Mỷ", 1995, "0912345678")
+    # the database stamps rows written in bulk (the transaction's time)
+    recent = timezone.now() - dt.timedelta(minutes=10)
+    assert pao.created_at > recent and pao.updated_at > recent and mother.created_at > recent
     # imported rows are found by search at once: by the child's and the mother's names
     from treem.registry.selectors import ChildFilters, child_list
 

@@ -26,15 +26,20 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection
+from django.db.models import NOT_PROVIDED
 
 _DEFAULTS: dict[Any, dict[str, Any]] = {}
 
 
 def column_defaults(model: Any) -> dict[str, Any]:
-    """{attname: default} of the model's concrete columns other than the primary key."""
+    """{attname: default} of the model's concrete columns other than the primary key and
+    those the database fills itself (`db_default`): a row that leaves these out gets
+    the database's value."""
     if model not in _DEFAULTS:
         _DEFAULTS[model] = {
-            f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key
+            f.attname: f.get_default()
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.db_default is NOT_PROVIDED
         }
     return _DEFAULTS[model]
 
@@ -108,7 +113,9 @@ class CopyRows:
         if unknown:
             raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
         defaults = column_defaults(model)
-        fixed = [a for a in fields if a not in names]
+        # the columns no row gives: a constant, the field's default, or (left out of
+        # the statement) the database's default
+        fixed = [a for a in fields if a not in names and (a in constants or a in defaults)]
         quote = connection.ops.quote_name
         columns = [quote(fields[a].column) for a in (*names, *fixed)]
         if with_id:  # else the database numbers the rows
@@ -226,8 +233,9 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
         model.objects.bulk_create(objs, batch_size=500)
         return [o.pk for o in objs]
     ids = reserve_ids(model, len(rows))
-    formatter = CopyRows(model, list(defaults))
-    keys = set(defaults)
+    given = {k for row in rows for k in row}  # db_default columns a row gives too
+    formatter = CopyRows(model, [*defaults, *sorted(given - set(defaults))])
+    keys = set(formatter.variable)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(formatter.sql) as copy:
