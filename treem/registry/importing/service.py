@@ -709,7 +709,10 @@ class _Duplicates:
                 row.skip = True
 
 
-CHUNK = 5000  # rows validated, then handed on to be written, at a time
+# Rows checked, then handed on to be written, at a time; the first chunk is small, so
+# PostgreSQL starts writing sooner.
+CHUNK = 5000
+FIRST_CHUNK = 1000
 
 
 def validate_table(
@@ -723,7 +726,8 @@ def validate_table(
     on_rows: Callable[[list[ParsedRow]], None] | None = None,
 ) -> list[ParsedRow]:
     """Parse and check every row; fill `result.errors` / `duplicates`; write nothing.
-    `on_rows` receives the checked rows, CHUNK at a time, in file order."""
+    `on_rows` receives the checked rows a chunk at a time (FIRST_CHUNK, then CHUNK
+    rows of the sheet), in file order."""
     today = today or timezone.localdate()
     header = find_header(table.rows)
     if header is None:
@@ -758,7 +762,7 @@ def validate_table(
     ]
     seq_col = header.column_of("seq")
     parsed_rows: list[ParsedRow] = []
-    pending: list[ParsedRow] = []
+    handed = 0  # rows given to `on_rows`
     data = table.rows[header.data_start :]
     total = len(data)
     quick = QuickRows.build(
@@ -769,32 +773,33 @@ def validate_table(
         latest_day=_latest_day,
     )
     first_row = table.row_offset + header.data_start + 1
-    for offset, cells in enumerate(data):
-        if offset % CHUNK == 0:
-            if progress is not None:
-                progress(offset, total, "validate")
-            if quick is not None:  # a chunk at a time: the first is written sooner
-                quick.extend(data[offset : offset + CHUNK])
-        row_number = first_row + offset
-        # a row the fast path reads has a name and a date of birth: not blank, no footer
-        got = quick.parse(cells) if quick is not None else None
-        if got is not None:
-            parsed = ParsedRow(row_number, cells, *got)
-        else:
-            if all(is_blank(c) for i, c in enumerate(cells) if i != seq_col):
-                continue
-            if _is_footer(cells, name_col, birth_cols):
-                break
-            parsed = parser.parse(row_number, cells, result.errors)
-        duplicates.check(parsed)
-        parsed_rows.append(parsed)
-        if on_rows is not None:
-            pending.append(parsed)
-            if len(pending) >= CHUNK:
-                on_rows(pending)
-                pending = []
-    if on_rows is not None and pending:
-        on_rows(pending)
+    start, size = 0, FIRST_CHUNK
+    footer = False
+    while start < total and not footer:
+        if progress is not None:
+            progress(start, total, "validate")
+        chunk = data[start : start + size]
+        if quick is not None:
+            quick.extend(chunk)
+        for offset, cells in enumerate(chunk, start):
+            row_number = first_row + offset
+            # a row the fast path reads has a name and a date of birth: not blank, no footer
+            got = quick.parse(cells) if quick is not None else None
+            if got is not None:
+                parsed = ParsedRow(row_number, cells, *got)
+            else:
+                if all(is_blank(c) for i, c in enumerate(cells) if i != seq_col):
+                    continue
+                if _is_footer(cells, name_col, birth_cols):
+                    footer = True
+                    break
+                parsed = parser.parse(row_number, cells, result.errors)
+            duplicates.check(parsed)
+            parsed_rows.append(parsed)
+        if on_rows is not None and len(parsed_rows) > handed:
+            on_rows(parsed_rows[handed:])
+            handed = len(parsed_rows)
+        start, size = start + size, CHUNK
     result.rows = len(parsed_rows)
     result.timings["validate"] = time.perf_counter() - validated_from
     return parsed_rows

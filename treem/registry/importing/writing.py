@@ -156,7 +156,7 @@ class CopyWriter:
     """Runs COPY statements, in the order given, on a thread over the current
     transaction's connection (PostgreSQL). See the module doc."""
 
-    def __init__(self, max_pending: int = 6) -> None:
+    def __init__(self, max_pending: int = 0) -> None:
         self._raw = connection.connection  # the psycopg connection under Django's
         self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=max_pending)
         self._error: BaseException | None = None
