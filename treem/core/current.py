@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from treem.core.access import Cap, grants, has_capability, is_system_admin
+from treem.core.access import Cap, grant_area, grants, has_capability, is_system_admin
 from treem.core.models import Area, AreaLevel
 
 SESSION_KEY = "treem_area_key"
@@ -26,7 +26,7 @@ def current_area(request: HttpRequest) -> Area | None:
     if area is None:
         g = grants(user)
         if g:
-            area = Area.objects.filter(pk=g[0].area_id).first()
+            area = grant_area(user, g[0])
         elif is_system_admin(user):
             area = Area.objects.filter(level=AreaLevel.PROVINCE, valid_to__isnull=True).first()
     request._treem_area = area  # type: ignore[attr-defined]

@@ -34,6 +34,12 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+# The session remembers whether its user must still choose a password: the flag is set
+# only when an account is created and cleared only by a password change, which (any
+# other way than the session's own change page) logs the session out.
+MUST_CHANGE_KEY = "treem_must_change_password"
+
+
 class ForcePasswordChangeMiddleware:
     """Accounts created with an initial password must choose their own first."""
 
@@ -53,7 +59,13 @@ class ForcePasswordChangeMiddleware:
 
             from treem.core.models import AccountState
 
-            if AccountState.objects.filter(user=user, must_change_password=True).exists():
+            must_change = request.session.get(MUST_CHANGE_KEY)
+            if must_change is None:
+                must_change = AccountState.objects.filter(
+                    user=user, must_change_password=True
+                ).exists()
+                request.session[MUST_CHANGE_KEY] = must_change
+            if must_change:
                 return redirect("password_change")
         return self.get_response(request)
 

@@ -27,6 +27,7 @@ from treem.core.forms import (
     VillageBulkForm,
     VillageForm,
 )
+from treem.core.middleware import MUST_CHANGE_KEY
 from treem.core.models import AccountState, Agency, AreaLevel, Membership
 
 DASHBOARD_APPS = ["registry", "cases", "plans", "reports", "programs"]
@@ -88,6 +89,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             _errors_to_form(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            request.session[MUST_CHANGE_KEY] = False
             messages.success(request, _("Đã đổi mật khẩu."))
             return redirect("home")
     must_change = AccountState.objects.filter(

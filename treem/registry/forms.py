@@ -83,7 +83,8 @@ class ChildFilterForm(forms.Form):
 
     def __init__(self, *args: Any, villages: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = BLANK + [(v.key, v.name) for v in villages]  # type: ignore[attr-defined]
+        self.villages = list(villages)  # read once: the list page names its rows' villages
+        self.fields["village"].choices = BLANK + [(v.key, v.name) for v in self.villages]  # type: ignore[attr-defined]
 
 
 class ChildForm(forms.Form):

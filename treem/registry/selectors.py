@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -195,14 +197,13 @@ LIST_ROW_FIELDS = (
 
 def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> QuerySet[Child]:
     """The list page's rows: sorted and cut in the child table alone (no joins before the
-    sort, only the columns a row shows); villages, ethnicities and ongoing groups are
-    then read for the page's rows only (three small queries; a fourth for the communes'
-    names when the list spans several communes)."""
+    sort, only the columns a row shows); the ongoing groups are then read for the page's
+    rows only (one small query; a second for the communes' names when the list spans
+    several communes). Village and ethnic group names come from `area_names` and
+    `ethnicity_names`."""
     extra = [Prefetch("commune", queryset=Area.objects.only("id", "full_name"))]
     return qs.only(*LIST_ROW_FIELDS).prefetch_related(
         *(extra if with_commune else []),
-        Prefetch("area", queryset=Area.objects.only("id", "name")),
-        Prefetch("ethnicity", queryset=Ethnicity.objects.only("id", "name")),
         Prefetch(
             "circumstances",
             queryset=ChildCircumstance.objects.filter(_ongoing())
@@ -211,6 +212,33 @@ def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> Qu
             to_attr="ongoing_circumstances",
         ),
     )
+
+
+def area_names(ids: Iterable[int], known: Iterable[Area] = ()) -> dict[int, str]:
+    """{area id: name} for these ids: from the areas already read (`known`, such as the
+    villages a page offers in its filter), the rest in one query."""
+    names = {a.pk: a.name for a in known}
+    missing = set(ids) - names.keys()
+    if missing:
+        names.update(Area.objects.filter(pk__in=missing).values_list("id", "name"))
+    return names
+
+
+_ETHNICITY_NAMES: dict[int, str] = {}
+_ETHNICITY_READ = [0.0]
+ETHNICITY_NAMES_SECONDS = 300
+
+
+def ethnicity_names(ids: Iterable[int] = ()) -> dict[int, str]:
+    """{id: name} of the 54 official ethnic groups (reference data, seeded by a data
+    migration): read again every few minutes, or when asked for an id not read yet, so
+    list pages need no query for them."""
+    stale = time.monotonic() - _ETHNICITY_READ[0] > ETHNICITY_NAMES_SECONDS
+    if stale or not _ETHNICITY_NAMES.keys() >= set(ids):
+        _ETHNICITY_NAMES.clear()
+        _ETHNICITY_NAMES.update(Ethnicity.objects.values_list("id", "name"))
+        _ETHNICITY_READ[0] = time.monotonic()
+    return _ETHNICITY_NAMES
 
 
 def child_get(*, user: Any, pk: Any, capability: str = Cap.REGISTRY_VIEW) -> Child:

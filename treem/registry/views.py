@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -103,107 +103,94 @@ def _url_or_empty(name: str) -> str:
         return ""
 
 
-_SELECTED = mark_safe(" selected")
-
-
 def _select(bound: Any) -> SafeString:
     """A filter <select> as Django's Select widget writes it, without the per-option
-    template renders (the list page has seven of them)."""
+    template renders (the list page has seven of them): each label escaped once."""
     value = bound.value()
     current = "" if value is None else str(value)
 
-    def options(choices: Any) -> SafeString:
-        return format_html_join(
-            "",
-            "{}",
-            (
-                (
-                    format_html('<optgroup label="{}">{}</optgroup>', key, options(label))
-                    if isinstance(label, list | tuple)
-                    else format_html(
-                        '<option value="{}"{}>{}</option>',
-                        key,
-                        _SELECTED if str(key) == current else "",
-                        label,
-                    ),
+    def options(choices: Any) -> str:
+        parts = []
+        for key, label in choices:
+            if isinstance(label, list | tuple):
+                parts.append(f'<optgroup label="{escape(key)}">{options(label)}</optgroup>')
+            else:
+                key_text = str(key)
+                selected = " selected" if key_text == current else ""
+                parts.append(
+                    f'<option value="{escape(key_text)}"{selected}>{escape(str(label))}</option>'
                 )
-                for key, label in choices
-            ),
-        )
+        return "".join(parts)
 
-    return format_html(
-        '<select name="{}" id="{}">{}</select>',
-        bound.html_name,
-        bound.auto_id,
-        options(bound.field.choices),
+    return mark_safe(  # noqa: S308  (names, values and labels escaped above)
+        f'<select name="{escape(bound.html_name)}" id="{escape(bound.auto_id)}">'
+        f"{options(bound.field.choices)}</select>"
     )
 
 
-def _result_rows(children: Any, *, with_commune: bool = False) -> SafeString:
+def _labels(choices: Any) -> dict[str, str]:
+    """{value: escaped label} in the interface language, for markup built by hand."""
+    return {str(value): escape(str(label)) for value, label in dict(choices).items()}
+
+
+def _result_rows(
+    children: Any,
+    *,
+    areas: dict[int, str],
+    ethnicities: dict[int, str],
+    with_commune: bool = False,
+) -> SafeString:
     """The rows of the child list, written in Python: the same markup the template loop
-    wrote, at a fraction of the cost of 50 rows of template tags."""
+    wrote, at a fraction of the cost of 50 rows of template tags. Labels are turned into
+    escaped text once per page; each cell is escaped once (`html.escape`)."""
     marker = 987654321
     detail = reverse("registry:child_detail", args=[marker]).replace(str(marker), "{}")
-    sexes = dict(Child._meta.get_field("sex").flatchoices)
-    statuses = dict(Child._meta.get_field("status").flatchoices)
-    special = dict(SpecialGroup.choices)
-    short = {group: str(label) for group, label in SPECIAL_GROUP_SHORT.items()}
-    at_risk = dict(AtRiskGroup.choices)
-    no_village = format_html('<span class="muted">{}</span>', _("chưa rõ thôn"))
-    risk_word = _("nguy cơ")
-    wrong = format_html(' <span class="badge danger">{}</span>', _("sai"))
-    dash = mark_safe('<span class="muted">—</span>')
+    sexes = _labels(Child._meta.get_field("sex").flatchoices)
+    statuses = _labels(Child._meta.get_field("status").flatchoices)
+    special = _labels(SpecialGroup.choices)
+    short = _labels(SPECIAL_GROUP_SHORT)
+    at_risk = _labels(AtRiskGroup.choices)
+    no_village = f'<span class="muted">{escape(_("chưa rõ thôn"))}</span>'
+    risk_word = escape(_("nguy cơ"))
+    wrong = f' <span class="badge danger">{escape(_("sai"))}</span>'
+    dash = '<span class="muted">—</span>'
     rows = []
     for c in children:
         status = (
-            format_html(' <span class="badge">{}</span>', statuses.get(c.status, c.status))
+            f' <span class="badge">{statuses.get(c.status) or escape(c.status)}</span>'
             if c.status != "active"
             else ""
         )
-        badges = format_html_join(
-            "",
-            '<span class="badge {}" title="{}">{}</span> ',
-            (
-                ("warn", special.get(ci.group, ci.group), short.get(ci.group, ci.group))
-                if ci.kind == "special"
-                else (
-                    "",
-                    at_risk.get(ci.group, ci.group) if ci.kind == "at_risk" else ci.group,
-                    risk_word,
+        badges = []
+        for ci in c.ongoing_circumstances:
+            group = escape(ci.group)
+            if ci.kind == "special":
+                badges.append(
+                    f'<span class="badge warn" title="{special.get(ci.group, group)}">'
+                    f"{short.get(ci.group, group)}</span> "
                 )
-                for ci in c.ongoing_circumstances
-            ),
-        )
+            else:
+                title = at_risk.get(ci.group, group) if ci.kind == "at_risk" else group
+                badges.append(f'<span class="badge " title="{title}">{risk_word}</span> ')
         if c.id_number:
-            id_cell = format_html("{}{}", c.id_number, wrong if c.id_number_valid is False else "")
+            id_cell = escape(c.id_number) + (wrong if c.id_number_valid is False else "")
         else:
             id_cell = dash
+        place = escape(areas.get(c.area_id, "")) if c.area_id != c.commune_id else no_village
+        if with_commune:
+            place = f'{place} <small class="muted">· {escape(c.commune.full_name)}</small>'
         rows.append(
-            format_html(
-                '<tr>\n  <td><a href="{}">{}</a>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
-                "  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n</tr>",
-                detail.format(c.pk),
-                c.full_name or "—",
-                status,
-                c.birth_date_display() or "—",
-                sexes.get(c.sex, c.sex) or "—",
-                format_html(
-                    '{} <small class="muted">· {}</small>',
-                    c.area.name if c.area_id != c.commune_id else no_village,
-                    c.commune.full_name,
-                )
-                if with_commune
-                else (c.area.name if c.area_id != c.commune_id else no_village),
-                c.ethnicity.name if c.ethnicity_id and c.ethnicity.name else "—",
-                badges,
-                id_cell,
-            )
+            f'<tr>\n  <td><a href="{detail.format(c.pk)}">{escape(c.full_name or "—")}</a>'
+            f"{status}</td>\n  <td>{escape(c.birth_date_display() or '—')}</td>\n"
+            f"  <td>{sexes.get(c.sex) or escape(c.sex or '—')}</td>\n  <td>{place}</td>\n"
+            f"  <td>{escape(ethnicities.get(c.ethnicity_id) or '—')}"
+            f"</td>\n  <td>{''.join(badges)}</td>\n  <td>{id_cell}</td>\n</tr>"
         )
     if not rows:
         return format_html(
             '<tr><td colspan="7" class="muted">{}</td></tr>', _("Không có trẻ nào phù hợp.")
         )
-    return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html)
+    return mark_safe("".join(rows))  # noqa: S308  (every value above is escaped)
 
 
 def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[Child]]:
@@ -241,6 +228,13 @@ def child_list(request: HttpRequest) -> HttpResponse:
     with_commune = area.level < AreaLevel.COMMUNE
     rows_qs = selectors.child_list_rows_qs(qs, with_commune=with_commune)
     page = Paginator(rows_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    children = list(page)
+    rows = _result_rows(
+        children,
+        areas=selectors.area_names({c.area_id for c in children}, known=form.villages),
+        ethnicities=selectors.ethnicity_names({c.ethnicity_id for c in children if c.ethnicity_id}),
+        with_commune=with_commune,
+    )
     # Registering and importing happen in a commune: above one (a province in focus)
     # the buttons would lead to a 404, so they are not shown.
     in_commune = _commune_of(area) is not None
@@ -255,7 +249,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         # Only those who may import see the button (the import page answers 404 to others).
         "import_url": _url_or_empty("registry:import") if is_officer and in_commune else "",
         "query_string": request.GET.urlencode(),
-        "rows": _result_rows(page, with_commune=with_commune),
+        "rows": rows,
         "with_commune": with_commune,
     }
     htmx = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "child-results"
