@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from treem.core.access import Cap, has_capability, scoped
 from treem.core.current import current_area
 from treem.core.models import Area, AreaLevel
+from treem.core.pagination import counted_page
 from treem.registry import forms, selectors, services
 from treem.registry.models import (
     SPECIAL_GROUP_SHORT,
@@ -227,7 +228,12 @@ def child_list(request: HttpRequest) -> HttpResponse:
     # above a commune the village alone is ambiguous: the row names the commune too
     with_commune = area.level < AreaLevel.COMMUNE
     rows_qs = selectors.child_list_rows_qs(qs, with_commune=with_commune)
-    page = Paginator(rows_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if with_commune:
+        # a province or district: the rows of a page come by walking the name order and
+        # stopping after 50, which a window count over the whole scope would prevent
+        page = Paginator(rows_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:  # a commune's few thousand rows: the page and its count in one query
+        page = counted_page(rows_qs, request.GET.get("page"), PAGE_SIZE)
     children = list(page)
     rows = _result_rows(
         children,
