@@ -286,3 +286,33 @@ def test_copy_lines_equal_the_general_formatter(world: World) -> None:
             for cg, f in zip(row.caregivers, folded, strict=True)
         ]
         assert groups == [group_rows.line({"child_id": pk, "group": g}) for g in row.groups]
+
+
+def test_bulk_work_restores_the_interpreter_after_overlapping_imports() -> None:
+    """Two imports in two threads: the collector and the GIL switch interval come back
+    as they were only when the last one ends, whatever the order they end in."""
+    import gc
+    import sys
+    import threading
+
+    from treem.registry.importing.service import SWITCH_INTERVAL, bulk_work
+
+    before = (gc.isenabled(), sys.getswitchinterval())
+    first_in, second_in, first_may_end = threading.Event(), threading.Event(), threading.Event()
+    seen: list[tuple[bool, float]] = []
+
+    def first() -> None:
+        with bulk_work():
+            first_in.set()
+            first_may_end.wait(5)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(5)
+    with bulk_work():
+        second_in.set()
+        first_may_end.set()
+        thread.join(5)  # the first import ended while this one runs
+        seen.append((gc.isenabled(), sys.getswitchinterval()))
+    assert seen == [(False, pytest.approx(min(before[1], SWITCH_INTERVAL)))]
+    assert (gc.isenabled(), sys.getswitchinterval()) == before
