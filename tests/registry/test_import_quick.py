@@ -15,7 +15,13 @@ from tests.registry.test_import import HEADER, messy_rows
 from treem.registry.importing.columns import find_header
 from treem.registry.importing.parsing import fold_name
 from treem.registry.importing.quick import QuickRows
-from treem.registry.importing.service import Lookups, Problem, _latest_day, _RowParser
+from treem.registry.importing.service import (
+    Lookups,
+    Problem,
+    _latest_day,
+    _RowParser,
+    quick_rows,
+)
 from treem.registry.models import years_before
 
 pytestmark = pytest.mark.django_db
@@ -126,13 +132,7 @@ def compare(world: World, rows: list[list[Any]]) -> tuple[int, int]:
     lookups = Lookups.for_commune(world.commune)
     parser = _RowParser(header, lookups, TODAY)
     data = rows[header.data_start :]
-    quick = QuickRows.build(
-        header.fields,
-        village=lookups.village,
-        ethnicity=lookups.ethnicity,
-        today=TODAY,
-        latest_day=_latest_day,
-    )
+    quick = quick_rows(header, lookups, TODAY)
     assert quick is not None
     for start in range(0, len(data), 100):  # as the import does, a chunk at a time
         quick.extend(data[start : start + 100])

@@ -710,6 +710,17 @@ class _Duplicates:
                 row.skip = True
 
 
+def quick_rows(header: HeaderMap, lookups: Lookups, today: dt.date) -> QuickRows | None:
+    """The fast path for a book with this header (None: the full parser reads it)."""
+    return QuickRows.build(
+        header.fields,
+        village=lookups.village,
+        ethnicity=lookups.ethnicity,
+        today=today,
+        latest_day=_latest_day,
+    )
+
+
 # Rows checked, then handed on to be written, at a time; the first chunk is small, so
 # PostgreSQL starts writing sooner.
 CHUNK = 5000
@@ -766,13 +777,7 @@ def validate_table(
     handed = 0  # rows given to `on_rows`
     data = table.rows[header.data_start :]
     total = len(data)
-    quick = QuickRows.build(
-        header.fields,
-        village=lookups.village,
-        ethnicity=lookups.ethnicity,
-        today=today,
-        latest_day=_latest_day,
-    )
+    quick = quick_rows(header, lookups, today)
     first_row = table.row_offset + header.data_start + 1
     start, size = 0, FIRST_CHUNK
     footer = False
