@@ -8,6 +8,7 @@ missing: 404.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -15,10 +16,10 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
-from treem.core.models import Area, Membership
+from treem.core.models import Area, Membership, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -78,37 +79,66 @@ def grants(user: Any) -> list[Grant]:
     cached = getattr(user, "_treem_grants", None)
     if cached is not None:
         return cached
-    qs = Membership.objects.filter(user=user, is_active=True).select_related("area", "role")
-    memberships: list[Any]
     if connection.vendor == "postgresql":
-        # the same-level predecessors' paths in the same query (every page reads grants)
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        predecessors = Area.objects.filter(
-            successors=OuterRef("area_id"), level=OuterRef("area__level")
-        ).values("path")
-        memberships = list(qs.annotate(predecessor_paths=ArraySubquery(predecessors)))
+        rows = _membership_rows_pg(user.pk)
     else:
-        memberships = list(qs.prefetch_related("area__predecessors"))
+        rows = []
+        memberships = (
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("area", "role")
+            .prefetch_related("area__predecessors")
+            .order_by("pk")
+        )
         for m in memberships:
-            m.predecessor_paths = [
-                p.path for p in m.area.predecessors.all() if p.level == m.area.level
-            ]
+            same_level = [p.path for p in m.area.predecessors.all() if p.level == m.area.level]
+            rows.append((m.area, m.role.slug, m.role.capabilities, m.agency_id, same_level))
     result = [
         Grant(
-            area_id=m.area_id,
-            path=m.area.path,
-            level=m.area.level,
-            role=m.role.slug,
-            capabilities=frozenset(m.role.capabilities),
-            agency_id=m.agency_id,
-            extra_paths=tuple(sorted(m.predecessor_paths)),
+            area_id=area.pk,
+            path=area.path,
+            level=area.level,
+            role=slug,
+            capabilities=frozenset(capabilities),
+            agency_id=agency_id,
+            extra_paths=tuple(sorted(predecessor_paths)),
         )
-        for m in memberships
+        for area, slug, capabilities, agency_id, predecessor_paths in rows
     ]
     user._treem_grants = result
-    user._treem_grant_areas = {m.area_id: m.area for m in memberships}
+    user._treem_grant_areas = {row[0].pk: row[0] for row in rows}
     return result
+
+
+_AREA_COLUMNS = [f.column for f in Area._meta.concrete_fields]
+_AREA_ATTNAMES = [f.attname for f in Area._meta.concrete_fields]
+
+
+def _membership_rows_pg(user_id: int) -> list[tuple[Area, str, list[str], int | None, list[str]]]:
+    """(area, role slug, capabilities, agency id, same-level predecessors' paths) of the
+    user's active memberships, in one statement written out: every request reads grants,
+    and building this query with the ORM cost ten times its execution (measured ~1.2 ms
+    against 0.1 ms)."""
+    columns = ", ".join(f'a."{c}"' for c in _AREA_COLUMNS)
+    # table and column names from the models' metadata; the user id is a parameter
+    sql = (
+        f'SELECT r."slug", r."capabilities", m."agency_id", '  # noqa: S608
+        f'ARRAY(SELECT p."path" FROM "{Area._meta.db_table}" p '
+        f'JOIN "{Area.successors.through._meta.db_table}" s ON s."from_area_id" = p."id" '
+        f'WHERE s."to_area_id" = a."id" AND p."level" = a."level"), {columns} '
+        f'FROM "{Membership._meta.db_table}" m '
+        f'JOIN "{Area._meta.db_table}" a ON a."id" = m."area_id" '
+        f'JOIN "{Role._meta.db_table}" r ON r."id" = m."role_id" '
+        f'WHERE m."user_id" = %s AND m."is_active" ORDER BY m."id"'
+    )
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        for slug, capabilities, agency_id, predecessors, *area_values in cursor.fetchall():
+            area = Area.from_db(connection.alias, _AREA_ATTNAMES, area_values)
+            if isinstance(capabilities, str):  # Django reads jsonb as text
+                capabilities = json.loads(capabilities)
+            out.append((area, slug, capabilities, agency_id, list(predecessors)))
+    return out
 
 
 def grant_area(user: Any, grant: Grant) -> Area:
@@ -195,7 +225,7 @@ def primary_area(user: Any) -> Area | None:
     g = grants(user)
     if not g:
         return None
-    return Area.objects.filter(pk=g[0].area_id).first()
+    return grant_area(user, g[0])
 
 
 def user_agency_ids(user: Any) -> set[int]:
