@@ -160,7 +160,7 @@ class ImportResult:
     created_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
     audit_id: int | None = None
-    # seconds spent per stage ("read", "validate", "duplicates", "write", "commit"), for
+    # seconds spent per stage ("read", "duplicates", "validate", "wait", "write", "commit"), for
     # the benchmark and for whoever wonders where an import's time goes
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -1235,10 +1235,13 @@ class _Creates:
     def close(self) -> None:
         """Wait until every chunk handed on is in the database (PostgreSQL)."""
         if self.writer is not None:
+            waiting = time.perf_counter()
             try:
                 self.writer.close()
             finally:
                 self.result.timings["copy"] = self.writer.busy
+                # the writer finishing what was queued once every row was checked
+                self.result.timings["wait"] = time.perf_counter() - waiting
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
