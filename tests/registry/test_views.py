@@ -59,7 +59,9 @@ def test_list_query_count_is_bounded(
         services.circumstance_add(actor=world.officer, child=child, kind="special", group="d")
     client = client_for(world.officer)
     client.get(reverse("registry:child_list"))  # warm the session
-    with django_assert_max_num_queries(15):
+    # session, user, grants (+ their predecessors on SQLite), villages, the page with its
+    # count, the page's groups on SQLite: 30 rows or 3,000, the same few queries
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("registry:child_list"), {"group": "special"})
     assert response.content.decode().count("/tre-em/") >= 30
 

@@ -22,7 +22,9 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -197,21 +199,36 @@ LIST_ROW_FIELDS = (
 
 def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> QuerySet[Child]:
     """The list page's rows: sorted and cut in the child table alone (no joins before the
-    sort, only the columns a row shows); the ongoing groups are then read for the page's
-    rows only (one small query; a second for the communes' names when the list spans
-    several communes). Village and ethnic group names come from `area_names` and
-    `ethnicity_names`."""
+    sort, only the columns a row shows), each with its ongoing groups (`ongoing_groups`):
+    on PostgreSQL an array read in the same query (evaluated for the page's rows only,
+    after the sort), elsewhere one small query for the page. A second query names the
+    communes when the list spans several. Village and ethnic group names come from
+    `area_names` and `ethnicity_names`."""
     extra = [Prefetch("commune", queryset=Area.objects.only("id", "full_name"))]
-    return qs.only(*LIST_ROW_FIELDS).prefetch_related(
-        *(extra if with_commune else []),
+    qs = qs.only(*LIST_ROW_FIELDS).prefetch_related(*(extra if with_commune else []))
+    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        pairs = ongoing.filter(child_id=OuterRef("pk")).values_list(
+            Concat("kind", Value(":"), "group")
+        )
+        return qs.annotate(ongoing_pairs=ArraySubquery(pairs))
+    return qs.prefetch_related(
         Prefetch(
             "circumstances",
-            queryset=ChildCircumstance.objects.filter(_ongoing())
-            .only("id", "child_id", "kind", "group")
-            .order_by("kind", "group"),
+            queryset=ongoing.only("id", "child_id", "kind", "group"),
             to_attr="ongoing_circumstances",
-        ),
+        )
     )
+
+
+def ongoing_groups(child: Child) -> list[tuple[str, str]]:
+    """(kind, group) of a list row's ongoing circumstances (see `child_list_rows_qs`)."""
+    pairs = getattr(child, "ongoing_pairs", None)
+    if pairs is not None:
+        return [(kind, group) for kind, _colon, group in (p.partition(":") for p in pairs)]
+    return [(c.kind, c.group) for c in getattr(child, "ongoing_circumstances", [])]
 
 
 def area_names(ids: Iterable[int], known: Iterable[Area] = ()) -> dict[int, str]:

@@ -163,15 +163,15 @@ def _result_rows(
             else ""
         )
         badges = []
-        for ci in c.ongoing_circumstances:
-            group = escape(ci.group)
-            if ci.kind == "special":
+        for kind, slug in selectors.ongoing_groups(c):
+            group = escape(slug)
+            if kind == "special":
                 badges.append(
-                    f'<span class="badge warn" title="{special.get(ci.group, group)}">'
-                    f"{short.get(ci.group, group)}</span> "
+                    f'<span class="badge warn" title="{special.get(slug, group)}">'
+                    f"{short.get(slug, group)}</span> "
                 )
             else:
-                title = at_risk.get(ci.group, group) if ci.kind == "at_risk" else group
+                title = at_risk.get(slug, group) if kind == "at_risk" else group
                 badges.append(f'<span class="badge " title="{title}">{risk_word}</span> ')
         if c.id_number:
             id_cell = escape(c.id_number) + (wrong if c.id_number_valid is False else "")
