@@ -56,7 +56,7 @@ class SearchWordsText:
     """`search_words_for(child, caregivers)` as PostgreSQL COPY text ("{an,an|nguyen,…}"),
     for rows written in bulk: each name's keys are joined once, and a row joins its
     child's and caregivers' parts (the same text `writing.copy_field` gives for the list;
-    tests/registry/test_import_fast.py pins it)."""
+    tests/registry/test_import_quick.py pins it)."""
 
     def __init__(self) -> None:
         # folded name (and mark) -> (its keys joined with ",", the keys as a set), or
@@ -89,14 +89,19 @@ class SearchWordsText:
         for i, part in enumerate(parts):
             if part is None or (i > 1 and not seen.isdisjoint(part[1])):
                 # a key to quote, or caregivers sharing words (stored once): in general
-                from treem.registry.importing.writing import copy_field
-
-                return copy_field(tuple(search_words_for(child_folded, carers)))
+                return _copy_text(tuple(search_words_for(child_folded, carers)))
             if i:
                 seen = seen | part[1]
             if part[0]:
                 texts.append(part[0])
         return "{" + ",".join(texts) + "}"
+
+
+def _copy_text(words: tuple[str, ...]) -> str:
+    # imported here: the importing package imports the models, which import this module
+    from treem.registry.importing.writing import copy_field
+
+    return copy_field(words)
 
 
 def plain_words(keys: Iterable[str]) -> set[str]:
