@@ -219,7 +219,7 @@ def ensure_data(total: int) -> tuple[object, object, object]:
                 name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
                 d = derived_name_columns(name)
                 mother = mothers[n] = f"{rng.choice(SURNAMES)} Thị {rng.choice(GIVEN)}"
-                words = search_words_for(d["name_folded"], [fold(mother)])
+                words = search_words_for(d["name_folded"], [fold(mother)], name_sort=d["name_sort"])
                 vocabulary |= plain_words(words)
                 born = today - dt.timedelta(days=rng.randint(10, 15 * 365))
                 male = rng.random() < 0.52

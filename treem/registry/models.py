@@ -12,13 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area, AreaOwned
 from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
-from treem.registry.search import search_words_for
+from treem.registry.search import first_round, search_words_for
 
 ADULT_AGE = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 16
 
@@ -68,7 +68,7 @@ class SearchWordsField(models.Field):
         words = [str(w) for w in (value or [])]
         if connection.vendor == "postgresql":
             return words
-        words = [w for w in words if "|" not in w]
+        words = [w for w in words if "|" not in w and not w.startswith("@")]
         return f" {' '.join(words)} " if words else ""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str]:
@@ -226,7 +226,77 @@ def age_group_of(age: int | None) -> str:
     return ""
 
 
+def unindexed_name_sort() -> Func:
+    """`name_sort` as an expression no index answers: a search sorts its matches after
+    the GIN lookup (see `selectors.search_rank_order`)."""
+    return Func(F("name_sort"), template="(%(expressions)s || '')", output_field=models.CharField())
+
+
 class ChildQuerySet(models.QuerySet["Child"]):
+    # (set by `in_bucket_rounds`) the order a slice is read in bucket by bucket, and
+    # how many children the search is expected to match
+    _rounds_order: tuple[str, ...] | None = None
+    _rounds_estimate = 0.0
+
+    def in_bucket_rounds(self, estimate: float) -> ChildQuerySet:
+        """A slice of this name search (ordered by `unindexed_name_sort()`, then id),
+        expected to match about `estimate` children, is read in two rounds when it
+        matches many (treem/registry/search.py `first_round`): first the children of the
+        first sort buckets, which the GIN index finds with the name keys (the few hundred
+        of them expected to hold the slice, instead of all matches read and sorted); then,
+        only when those were too few, the matches of all later buckets. Every child of the
+        first round sorts before every child of the second, so the rows are those of the
+        plain query, in its order.
+
+        Only a slice in the current order is read so; another order, a window annotation
+        (a count over all rows) or reading everything runs the plain query."""
+        qs = self.all()
+        qs._rounds_order = tuple(str(o) for o in self.query.order_by)
+        qs._rounds_estimate = estimate
+        return qs
+
+    def _clone(self) -> Any:
+        clone = super()._clone()  # type: ignore[misc]  # (not in the stubs)
+        clone._rounds_order = self._rounds_order
+        clone._rounds_estimate = self._rounds_estimate
+        return clone
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None and self._reads_in_rounds():
+            self._result_cache = self._fetch_in_rounds()
+        super()._fetch_all()
+
+    def _reads_in_rounds(self) -> bool:
+        query = self.query
+        return (
+            self._rounds_order is not None
+            and query.high_mark is not None
+            and tuple(str(o) for o in query.order_by) == self._rounds_order
+            and not query.combinator
+            and not any(
+                getattr(a, "contains_over_clause", False) for a in query.annotations.values()
+            )
+        )
+
+    def _fetch_in_rounds(self) -> list[Any]:
+        low, high = self.query.low_mark, self.query.high_mark
+        assert high is not None
+        plan = first_round(self._rounds_estimate, high)
+        # the rounds read rows only: related rows are prefetched once, for the slice
+        base = self.prefetch_related(None)
+        base._rounds_order = None
+        if plan is None:
+            return list(base)
+        buckets, after = plan
+        base.query.clear_limits()
+        rows = list(base.filter(search_words__overlap=buckets)[:high])
+        if len(rows) < high:
+            # the later buckets: by the sort column itself, read off the matched rows
+            # (a range on the name_sort index would read a large part of it)
+            rest = base.alias(_rest_sort=unindexed_name_sort()).filter(_rest_sort__gte=after)
+            rows.extend(rest[: high - len(rows)])
+        return rows[low:high]
+
     def not_merged(self) -> ChildQuerySet:
         return self.filter(merged_into__isnull=True)
 
@@ -433,11 +503,13 @@ class Child(AreaOwned):
         self.full_name = clean(self.full_name)
         self.name_folded = fold(self.full_name)
         self.name_tokens = fold_tokens_sorted(self.full_name)
-        self.search_words = search_words_for(self.name_folded, self._caregiver_names())
         words = self.full_name.split(" ") if self.full_name else []
         given = words[-1] if words else ""
         rest = " ".join(words[:-1])
         self.name_sort = name_sort_string(given, rest)
+        self.search_words = search_words_for(
+            self.name_folded, self._caregiver_names(), name_sort=self.name_sort
+        )
         self.id_number = clean(self.id_number) or None
         self.id_number_valid = None if not self.id_number else not id_number_problems(self)
 

@@ -10,14 +10,21 @@ a name's words ("an|nguyen"). One GIN index on that text[] column answers a sear
   hundred children where "nguyen" alone holds a third of a province, so the index scan
   and the rows read for the sort stay small;
 - a search matches when every typed word matches the child's name, or every typed word
-  matches a caregiver's name (words of several caregivers count together).
+  matches a caregiver's name (words of several caregivers count together);
+- one more key, the child's sort bucket ("@21": the first character of `name_sort`,
+  i.e. the first letter of the given name), lets a search above a commune read its
+  first page bucket by bucket in name order (`ChildQuerySet.in_bucket_rounds`): the
+  first 50 of 7,000 matches come from the few hundred in the first buckets instead of
+  all 7,000 rows read and sorted.
 
 On SQLite the column is a text " an nguyen van ~lan ~tran " searched with LIKE.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
@@ -27,6 +34,7 @@ from treem.core.text import fold
 
 CAREGIVER = "~"
 PAIR = "|"
+BUCKET = "@"
 # A pair condition from two typed words expands to |V1| x |V2| keys; past this many,
 # the two words are looked up one by one instead.
 MAX_PAIR_KEYS = 200
@@ -41,8 +49,22 @@ def _keys(folded: str, mark: str = "") -> tuple[str, ...]:
     return tuple(mark + k for k in (*words, *pairs))
 
 
-def search_words_for(child_folded: str, caregivers_folded: Iterable[str] = ()) -> list[str]:
-    """`Child.search_words` for a child's folded name and its caregivers' folded names."""
+# `name_sort` starts with the given name's first letter as one character from U+0021
+# (see treem/core/text.py `collation_string`), or a space for an empty given name.
+_FIRST, _LAST = 0x20, 0x9F
+
+
+def sort_bucket(name_sort: str) -> str:
+    """The sort-bucket key of a child: its `name_sort`'s first character, in hex. Every
+    child of a lower bucket sorts before every child of a higher one (`name_sort` is
+    compared byte by byte; a character outside the expected range joins the nearest
+    end bucket, which keeps the order of the rounds below)."""
+    code = ord(name_sort[0]) if name_sort else _FIRST
+    return f"{BUCKET}{min(max(code, _FIRST), _LAST):02x}"
+
+
+def _name_keys(child_folded: str, caregivers_folded: Iterable[str]) -> list[str]:
+    """The keys of a child's name and of its caregivers' names (shared words once)."""
     keys = list(_keys(child_folded))
     carers = [c for c in caregivers_folded if c]
     if len(carers) == 1:
@@ -50,6 +72,14 @@ def search_words_for(child_folded: str, caregivers_folded: Iterable[str] = ()) -
     elif carers:
         keys.extend(dict.fromkeys(k for name in carers for k in _keys(name, CAREGIVER)))
     return keys
+
+
+def search_words_for(
+    child_folded: str, caregivers_folded: Iterable[str] = (), *, name_sort: str
+) -> list[str]:
+    """`Child.search_words` for a child's folded name, its caregivers' folded names and
+    its `name_sort` (for the sort bucket)."""
+    return [*_name_keys(child_folded, caregivers_folded), sort_bucket(name_sort)]
 
 
 class SearchWordsText:
@@ -79,7 +109,9 @@ class SearchWordsText:
             found = self._parts[key] = (",".join(keys), frozenset(keys)) if plain else None
             return found
 
-    def text(self, child_folded: str, caregivers_folded: list[str]) -> str:
+    def text(self, child_folded: str, caregivers_folded: list[str], bucket: str) -> str:
+        """The COPY text of `search_words_for(child_folded, caregivers_folded, ...)` for a
+        child whose `sort_bucket` is `bucket`."""
         child = self._part(child_folded, "")
         carers = [c for c in caregivers_folded if c]
         parts = [child]
@@ -89,11 +121,12 @@ class SearchWordsText:
         for i, part in enumerate(parts):
             if part is None or (i > 1 and not seen.isdisjoint(part[1])):
                 # a key to quote, or caregivers sharing words (stored once): in general
-                return _copy_text(tuple(search_words_for(child_folded, carers)))
+                return _copy_text((*_name_keys(child_folded, carers), bucket))
             if i:
                 seen = seen | part[1]
             if part[0]:
                 texts.append(part[0])
+        texts.append(bucket)
         return "{" + ",".join(texts) + "}"
 
 
@@ -105,8 +138,8 @@ def _copy_text(words: tuple[str, ...]) -> str:
 
 
 def plain_words(keys: Iterable[str]) -> set[str]:
-    """The vocabulary words in a list of keys (no pairs, no caregiver mark)."""
-    return {k.lstrip(CAREGIVER) for k in keys if PAIR not in k}
+    """The vocabulary words in a list of keys (no pairs, no bucket, no caregiver mark)."""
+    return {k.lstrip(CAREGIVER) for k in keys if PAIR not in k and not k.startswith(BUCKET)}
 
 
 def vocabulary_add(words: Iterable[str]) -> None:
@@ -134,10 +167,10 @@ def search_words_refresh(child_ids: Iterable[int]) -> None:
     ).values_list("child_id", "name_folded"):
         names[child_id].append(folded)
     vocabulary: set[str] = set()
-    for pk, folded, stored in Child.objects.filter(pk__in=ids).values_list(
-        "pk", "name_folded", "search_words"
+    for pk, folded, name_sort, stored in Child.objects.filter(pk__in=ids).values_list(
+        "pk", "name_folded", "name_sort", "search_words"
     ):
-        words = search_words_for(folded, names[pk])
+        words = search_words_for(folded, names[pk], name_sort=name_sort)
         vocabulary |= plain_words(words)
         if list(stored or []) != _stored_form(words):
             Child.objects.filter(pk=pk).update(search_words=words)
@@ -145,10 +178,10 @@ def search_words_refresh(child_ids: Iterable[int]) -> None:
 
 
 def _stored_form(words: list[str]) -> list[str]:
-    """What the database gives back for `words` (SQLite keeps no pairs)."""
+    """What the database gives back for `words` (SQLite keeps no pairs, no bucket)."""
     if connection.vendor == "postgresql":
         return words
-    return [w for w in words if PAIR not in w]
+    return [w for w in words if PAIR not in w and not w.startswith(BUCKET)]
 
 
 # --------------------------------------------------------------------------- queries
@@ -165,11 +198,12 @@ def _expand(words: list[str]) -> list[list[str]]:
     return [sorted(v for v in known if v.startswith(w)) for w in words]
 
 
-def _pg_words_q(typed: list[str], sets: list[list[str]], mark: str) -> Q:
-    """Every typed word matches (all on the child's name, or all on caregivers' names)."""
-    cond = Q()
+def _pg_key_groups(typed: list[str], sets: list[list[str]], mark: str) -> list[list[str]]:
+    """The key groups of one side (the child's name, or its caregivers' names): a child
+    matches when its words hold a key of every group."""
     if len(typed) == 1:
-        return Q(search_words__overlap=[mark + w for w in sets[0]])
+        return [[mark + w for w in sets[0]]]
+    groups = []
     # Cover every word with pairs (1,2), (3,4), ... and (n-1, n) when n is odd.
     idx = list(range(0, len(typed) - 1, 2))
     pairs = [(i, i + 1) for i in idx]
@@ -178,20 +212,47 @@ def _pg_words_q(typed: list[str], sets: list[list[str]], mark: str) -> Q:
     for i, j in pairs:
         a, b = sets[i], sets[j]
         if len(a) * len(b) > MAX_PAIR_KEYS:
-            cond &= Q(search_words__overlap=[mark + w for w in a])
-            cond &= Q(search_words__overlap=[mark + w for w in b])
+            groups.append([mark + w for w in a])
+            groups.append([mark + w for w in b])
             continue
         keys = {
             mark + (f"{x}{PAIR}{y}" if x < y else f"{y}{PAIR}{x}") for x in a for y in b if x != y
         }
         # one stored word that both typed words start ("a", "an" -> "anh")
         keys |= {mark + x for x in set(a) & set(b)}
-        cond &= Q(search_words__overlap=sorted(keys))
-    return cond
+        groups.append(sorted(keys))
+    return groups
+
+
+@dataclass(frozen=True)
+class WordsSearch:
+    """A typed name as a condition, and (PostgreSQL) the key groups it is made of: one
+    list of groups for the child's name, one for its caregivers' names."""
+
+    cond: Q
+    sides: tuple[list[list[str]], ...] = ()
+
+    def estimated_matches(self) -> float:
+        """How many children the search matches, from PostgreSQL's statistics of the
+        keys: a key among the most common has its frequency, any other half the least
+        common one's (as PostgreSQL's planner estimates them); 0 without statistics."""
+        stats = key_stats()
+        if stats is None or not self.sides:
+            return 0.0
+        total = 0.0
+        for groups in self.sides:
+            total += min(sum(stats.freqs.get(k, stats.rare) for k in g) for g in groups)
+        return total * stats.rows
 
 
 def words_search_q(q: str) -> Q | None:
     """The condition for a typed name (None when there is nothing to search for)."""
+    search = words_search(q)
+    return search.cond if search is not None else None
+
+
+def words_search(q: str) -> WordsSearch | None:
+    """The search for a typed name (None when there is nothing to search for)."""
     typed = fold(q).split()
     if not typed:
         return None
@@ -201,8 +262,86 @@ def words_search_q(q: str) -> Q | None:
         for w in typed:
             child &= Q(search_words__contains=" " + w)
             carer &= Q(search_words__contains=" " + CAREGIVER + w)
-        return child | carer
+        return WordsSearch(child | carer)
     sets = _expand(typed)
     if any(not s for s in sets):
-        return Q(pk__in=[])
-    return _pg_words_q(typed, sets, "") | _pg_words_q(typed, sets, CAREGIVER)
+        return WordsSearch(Q(pk__in=[]))
+    sides = (_pg_key_groups(typed, sets, ""), _pg_key_groups(typed, sets, CAREGIVER))
+    cond = Q()
+    for groups in sides:
+        side = Q()
+        for keys in groups:
+            side &= Q(search_words__overlap=keys)
+        cond |= side
+    return WordsSearch(cond, sides)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class KeyStats:
+    """PostgreSQL's statistics of `registry_child.search_words`: the frequency of its
+    most common keys (the sort buckets among them) and the table's row count."""
+
+    rows: float
+    freqs: dict[str, float]
+    rare: float  # the frequency of a key not among the most common
+
+_STATS_TTL = 600.0  # seconds: ANALYZE (autovacuum) refreshes them about as often
+_stats: dict[str, tuple[KeyStats | None, float]] = {}  # database name -> (stats, read at)
+
+
+def key_stats() -> KeyStats | None:
+    """The statistics, read at most every ten minutes per process (None on SQLite or
+    before the table is analysed)."""
+    if connection.vendor != "postgresql":
+        return None
+    now = time.monotonic()
+    name = str(connection.settings_dict["NAME"])
+    cached = _stats.get(name)
+    if cached is not None and now - cached[1] < _STATS_TTL:
+        return cached[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs "
+            "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
+            "AND s.attname = 'search_words' AND s.schemaname = current_schema() "
+            "WHERE c.oid = 'registry_child'::regclass"
+        )
+        row = cursor.fetchone()
+    found = None
+    if row is not None and row[1] and row[0] > 0:
+        freqs = dict(zip(row[1], row[2], strict=False))
+        found = KeyStats(float(row[0]), freqs, min(freqs.values()) / 2)
+    _stats[name] = (found, now)
+    return found
+
+
+def forget_key_stats() -> None:
+    """Read the statistics again at the next search (tests, after ANALYZE)."""
+    _stats.clear()
+
+
+# The first page (or any slice) of a search that matches more children than this is
+# read bucket by bucket; a rarer one is read whole and sorted (a few hundred rows).
+ROUNDS_ABOVE = 1500
+
+
+def first_round(estimate: float, needed: int) -> tuple[tuple[str, ...], str] | None:
+    """For a search matching about `estimate` children, of which the first `needed` in
+    name order are wanted: the sort buckets to read first (the fewest from the start
+    expected to hold twice `needed`) and the first `name_sort` character after them;
+    None when the search is better read whole."""
+    stats = key_stats()
+    if stats is None or estimate < ROUNDS_ABOVE or needed * 4 > estimate:
+        return None
+    share = 0.0
+    keys: list[str] = []
+    for code in range(_FIRST, _LAST):
+        key = f"{BUCKET}{code:02x}"
+        keys.append(key)
+        share += stats.freqs.get(key, 0.0)
+        if share * estimate >= 2 * needed:
+            return tuple(keys), chr(code + 1)
+    return None

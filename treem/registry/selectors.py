@@ -16,8 +16,6 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
-    F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -41,9 +39,10 @@ from treem.registry.models import (
     CircumstanceKind,
     Ethnicity,
     Support,
+    unindexed_name_sort,
     years_before,
 )
-from treem.registry.search import words_search_q
+from treem.registry.search import WordsSearch, words_search, words_search_q
 from treem.registry.timeline import describe
 
 _DIGITS = re.compile(r"^[\d\s.\-]{6,}$")
@@ -92,13 +91,20 @@ _HEALTH_CARD = re.compile(r"^[A-Za-z]{2}\d{6,}$")
 
 
 def name_search_q(q: str, *, user: Any = None) -> Q | None:
-    """The name/ID/caregiver condition for a search string (None when blank).
+    """The name/ID/caregiver condition for a search string (None when blank): see
+    `name_search`. `user` is accepted for callers that pass it; scoping is the caller's."""
+    search = name_search(q)
+    return search.cond if search is not None else None
+
+
+def name_search(q: str) -> WordsSearch | None:
+    """The name/ID/caregiver search for a search string (None when blank).
 
     Digits are an ID number (exact on 12 digits, else its beginning, both on the unique
     index); two letters and digits a health-insurance card number; anything else a name:
     every folded word must start a word of the child's name, or every word a word of a
     caregiver's name, in any order (`treem/registry/search.py`, one GIN index on
-    PostgreSQL). `user` is accepted for callers that pass it; scoping is the caller's.
+    PostgreSQL).
     """
     raw = (q or "").strip()
     if not raw:
@@ -106,14 +112,14 @@ def name_search_q(q: str, *, user: Any = None) -> Q | None:
     if _DIGITS.match(raw):
         digits = re.sub(r"\D", "", raw)
         if len(digits) == 12:
-            return Q(id_number=digits)
-        return Q(id_number__startswith=digits)
+            return WordsSearch(Q(id_number=digits))
+        return WordsSearch(Q(id_number__startswith=digits))
     if _HEALTH_CARD.match(raw):
-        return Q(health_insurance_number__istartswith=raw)
-    return words_search_q(raw)
+        return WordsSearch(Q(health_insurance_number__istartswith=raw))
+    return words_search(raw)
 
 
-def search_rank_order(qs: QuerySet[Child], q: str) -> QuerySet[Child]:
+def search_rank_order(qs: ChildQuerySet, q: str, estimate: float = 0.0) -> ChildQuerySet:
     """Search results in the usual Vietnamese order (given name, then surname).
 
     A name search of two or more words matches few children (word pairs) and they are
@@ -123,9 +129,11 @@ def search_rank_order(qs: QuerySet[Child], q: str) -> QuerySet[Child]:
     reads a large part of the table before it finds the first page."""
     words = fold(q).split()
     if connection.vendor == "postgresql" and len(words) >= 2 and not _DIGITS.match(q.strip()):
-        return qs.annotate(
-            sort_unindexed=Func(F("name_sort"), template="(%(expressions)s || '')")
-        ).order_by("sort_unindexed", "id")
+        return (
+            qs.annotate(sort_unindexed=unindexed_name_sort())
+            .order_by("sort_unindexed", "id")
+            .in_bucket_rounds(estimate)
+        )
     return qs.order_by("name_sort", "id")
 
 
@@ -161,9 +169,9 @@ def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Ch
         qs = qs.filter(schooling=f.schooling)
     if f.poverty:
         qs = qs.filter(poverty=f.poverty)
-    cond = name_search_q(f.q, user=user)
-    if cond is not None:
-        qs = search_rank_order(qs.filter(cond), f.q)
+    search = name_search(f.q)
+    if search is not None:
+        qs = search_rank_order(qs.filter(search.cond), f.q, search.estimated_matches())
     else:
         qs = qs.order_by("name_sort", "id")
     return qs

@@ -86,6 +86,7 @@ from treem.registry.search import (
     SearchWordsText,
     search_words_for,
     search_words_refresh,
+    sort_bucket,
     vocabulary_add,
 )
 
@@ -1038,7 +1039,9 @@ def child_row(r: ParsedRow, carers: list[str], commune: Area) -> dict[str, Any]:
         "full_name": v["full_name"],
         **derived,
         # a tuple: hashable, so the formatter can cache it
-        "search_words": tuple(search_words_for(derived["name_folded"], carers)),
+        "search_words": tuple(
+            search_words_for(derived["name_folded"], carers, name_sort=derived["name_sort"])
+        ),
         "birth_date": v["birth_date"],
         "ethnicity_id": ethnicity.pk if ethnicity else None,
         "id_number": number,
@@ -1080,15 +1083,20 @@ class _CopyLines:
         self.circumstance_sql, self.circumstance_suffix = circumstance.sql, circumstance.suffix
         self.defaults = column_defaults(Child)
         self.words = SearchWordsText()
-        self.names: dict[str, tuple[str, str]] = {}  # full name -> (its columns, folded)
+        # full name -> (its columns, folded, sort bucket)
+        self.names: dict[str, tuple[str, str, str]] = {}
         self.carers: dict[str, tuple[str, str]] = {}  # full name -> (its columns, folded)
         self.texts: dict[Any, str] = {}  # dates, villages, the optional columns together
         self.optional = [(k, self.defaults[k]) for k in _CHILD_OPTIONAL]
 
-    def _name(self, name: str) -> tuple[str, str]:
+    def _name(self, name: str) -> tuple[str, str, str]:
         derived = _derived(name)
         values = (name, *(derived[k] for k in _NAME_COLUMNS[1:]))
-        found = self.names[name] = ("\t".join(map(copy_field, values)), derived["name_folded"])
+        found = self.names[name] = (
+            "\t".join(map(copy_field, values)),
+            derived["name_folded"],
+            sort_bucket(derived["name_sort"]),
+        )
         return found
 
     def _carer(self, name: str) -> tuple[str, str]:
@@ -1113,7 +1121,7 @@ class _CopyLines:
         v = r.values
         texts = self.texts
         name = v["full_name"]
-        name_text, folded = self.names.get(name) or self._name(name)
+        name_text, folded, bucket = self.names.get(name) or self._name(name)
         carers = []
         for cg in r.caregivers:
             full = cg["full_name"]
@@ -1148,7 +1156,7 @@ class _CopyLines:
                 (
                     str(pk),
                     name_text,
-                    self.words.text(folded, carers),
+                    self.words.text(folded, carers, bucket),
                     texts.get(birth) or self._text(birth, birth),
                     _NULL if ethnicity is None else str(ethnicity.pk),
                     number_text,
@@ -1273,7 +1281,7 @@ class _Creates:
         assert len(result.created_ids) == result.created, (len(result.created_ids), result.created)
         names = self.names
         if self.stream:  # the names the COPY lines were built from
-            names = {f for _t, f in self.lines.names.values()}
+            names = {f for _t, f, _b in self.lines.names.values()}
             names |= {f for _t, f in self.lines.carers.values()}
         vocabulary_add(word for name in names for word in name.split())
         _apply_updates(actor=self.actor, rows=update, now=self.now, note=self.note, result=result)

@@ -28,15 +28,15 @@ def backfill(apps, schema_editor):
             for child_id, folded in cursor.fetchall():
                 carers.setdefault(child_id, []).append(folded)
             cursor.execute(
-                "SELECT id, name_folded FROM registry_child WHERE id BETWEEN %s AND %s",
+                "SELECT id, name_folded, name_sort FROM registry_child WHERE id BETWEEN %s AND %s",
                 [low, high],
             )
             rows = []
-            for pk, folded in cursor.fetchall():
-                words = search_words_for(folded or "", carers.get(pk, []))
+            for pk, folded, name_sort in cursor.fetchall():
+                words = search_words_for(folded or "", carers.get(pk, []), name_sort=name_sort)
                 vocabulary |= plain_words(words)
                 if not pg:
-                    words = [w for w in words if "|" not in w]
+                    words = [w for w in words if "|" not in w and not w.startswith("@")]
                     rows.append((f" {' '.join(words)} " if words else "", pk))
                 else:
                     rows.append((words, pk))

@@ -1,0 +1,123 @@
+"""A search's slice read bucket by bucket (`ChildQuerySet.in_bucket_rounds`) is the plain
+query's slice, and every child carries the sort bucket the rounds rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from treem.registry import search, selectors
+from treem.registry.models import Child, name_sort_string
+
+pytestmark = pytest.mark.django_db
+
+PG = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the sort bucket is a PostgreSQL search key"
+)
+
+# Given names across the alphabet, with the letters that fold together (a ă â, d đ, o ô ơ)
+GIVEN = [
+    "An", "Anh", "Ánh", "Ân", "Ấn", "Bình", "Chi", "Dũng", "Đạt", "Đức", "Giang", "Hoa",
+    "Hùng", "Khoa", "Lan", "Minh", "Ngọc", "Oanh", "Ôn", "Phúc", "Quân", "Sơn", "Tâm",
+    "Uyên", "Ưng", "Vy", "Xuân", "Yến",
+]  # fmt: skip
+
+
+def test_a_lower_bucket_always_sorts_first() -> None:
+    names = [f"{s} {g}" for s in ("Vũ Quang", "Lò Thị", "Nguyễn") for g in GIVEN]
+    names += ["Nguyễn Văn", "Nguyễn 3", "Nguyễn Zoe", "Nguyễn Wendy", "Trần Văn Æsir", ""]
+    sorts = []
+    for full in names:
+        words = full.split(" ") if full else []
+        sorts.append(name_sort_string(words[-1] if words else "", " ".join(words[:-1])))
+    buckets = [search.sort_bucket(s) for s in sorted(sorts)]
+    assert buckets == sorted(buckets, key=lambda b: int(b[1:], 16))
+    assert all(0x20 <= int(b[1:], 16) <= 0x9F for b in buckets)
+    assert search.sort_bucket(name_sort_string("An", "")) < search.sort_bucket(
+        name_sort_string("Bình", "")
+    )
+
+
+@PG
+def test_each_child_stores_its_sort_bucket(child_maker: Any) -> None:
+    child = child_maker("Lò Văn Đạt")
+    stored = Child.objects.get(pk=child.pk)
+    assert search.sort_bucket(stored.name_sort) in stored.search_words
+    assert search.sort_bucket(stored.name_sort) != search.sort_bucket(
+        Child.objects.get(pk=child_maker("Lò Văn Dũng").pk).name_sort
+    )
+
+
+def _stats(monkeypatch: Any, rows: float) -> None:
+    """Statistics that make every search look common, the buckets sharing the children
+    evenly: the rounds then always run."""
+    freqs = {f"@{c:02x}": 1 / 30 for c in range(0x21, 0x3F)}  # none without a given name
+    stats = search.KeyStats(rows=rows, freqs=freqs, rare=0.5)
+    monkeypatch.setattr(search, "key_stats", lambda: stats)
+    monkeypatch.setattr(search, "ROUNDS_ABOVE", 1)
+
+
+@PG
+@pytest.mark.parametrize(
+    ("q", "low", "high"),
+    [("vu quang", 0, 5), ("vu quang", 0, 50), ("Quang Vũ", 20, 30), ("vu q", 55, 70)],
+)
+def test_a_slice_read_in_rounds_is_the_plain_slice(
+    world: Any, child_maker: Any, monkeypatch: Any, q: str, low: int, high: int
+) -> None:
+    for i, given in enumerate(GIVEN):
+        child_maker(f"Vũ Quang {given}")
+        child_maker(
+            f"Vũ Văn {given}", caregivers=[{"full_name": "Vũ Quang Minh", "relation": "father"}]
+        )
+        if i % 3 == 0:
+            child_maker(f"Vũ Thị {given}")  # not matched
+    plain = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q=q))
+    expected = [c.full_name for c in plain[low:high]]
+    assert len(expected) == min(high, 2 * len(GIVEN)) - low
+
+    _stats(monkeypatch, rows=1_000_000)
+    rounds = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q=q))
+    with CaptureQueriesContext(connection) as ctx:
+        got = [c.full_name for c in rounds[low:high]]
+    assert got == expected
+    # the first round asked the index for the first buckets only
+    assert any("@21" in str(query["sql"]) for query in ctx.captured_queries)
+
+
+@PG
+def test_a_count_or_a_full_read_ignores_the_rounds(
+    world: Any, child_maker: Any, monkeypatch: Any
+) -> None:
+    for given in GIVEN:
+        child_maker(f"Vũ Quang {given}")
+    _stats(monkeypatch, rows=1_000_000)
+    qs = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="vu quang"))
+    assert qs.count() == len(GIVEN)
+    assert [c.full_name for c in qs] == [c.full_name for c in qs.order_by("name_sort", "id")]
+    assert list(qs.order_by("-id")[:3]) == list(Child.objects.order_by("-id")[:3])
+
+
+@PG
+def test_statistics_give_the_share_of_each_bucket(child_maker: Any) -> None:
+    for given in GIVEN:
+        child_maker(f"Hà Văn {given}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_child")
+    search.forget_key_stats()
+    try:
+        stats = search.key_stats()
+        assert stats is not None
+        assert stats.rows == Child.objects.count()
+        bucket = search.sort_bucket(Child.objects.get(full_name="Hà Văn Bình").name_sort)
+        assert stats.freqs[bucket] == pytest.approx(1 / len(GIVEN))
+        found = search.words_search("ha van")
+        assert found is not None
+        # every child has the pair "ha|van"; "~ha|van" (a caregiver) is rare: half the
+        # frequency of the least common key, as PostgreSQL's planner counts it
+        assert found.estimated_matches() == pytest.approx(len(GIVEN) + 0.5)
+    finally:
+        search.forget_key_stats()
