@@ -288,6 +288,7 @@ class KeyStats:
     freqs: dict[str, float]
     rare: float  # the frequency of a key not among the most common
 
+
 _STATS_TTL = 600.0  # seconds: ANALYZE (autovacuum) refreshes them about as often
 _stats: dict[str, tuple[KeyStats | None, float]] = {}  # database name -> (stats, read at)
 
