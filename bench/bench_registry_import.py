@@ -8,9 +8,10 @@ Usage (a database of your own; it is migrated and its registry rows are truncate
 
 Prints rows/s for both, their ratio, and each run's stage split: read (the file into
 rows), duplicates (preloading the registry matches), validate (every row checked; on
-PostgreSQL the checked rows are streamed as COPY chunks to a writer thread meanwhile,
-and PostgreSQL checks their foreign keys as each chunk lands), wait (the writer thread
-finishing the chunks still queued when the last row is checked), write (what is left to
+PostgreSQL the checked rows are streamed as COPY chunks to a writer thread meanwhile),
+wait (the writer thread finishing the chunks still queued when the last row is checked),
+check (the references the database does not check, for all written rows in one
+statement: each child's area, each caregiver's child), write (what is left to
 write: updates, vocabulary, the audit row), commit, and how long the writer thread's COPY
 statements took (PostgreSQL inserting, indexing and checking: when it is close to the
 validate stage, the import is waiting for the database, not for Python). Each run starts
@@ -227,7 +228,7 @@ def truncate() -> None:
 
 
 def stages(timings: dict[str, float]) -> str:
-    order = ("read", "duplicates", "validate", "wait", "write", "commit")
+    order = ("read", "duplicates", "validate", "wait", "check", "write", "commit")
     text = " / ".join(f"{key} {timings[key]:.2f} s" for key in order if key in timings)
     if "copy" in timings:  # the writer thread's COPY time, overlapping the validation
         text += f" (PostgreSQL busy with COPY {timings['copy']:.2f} s of the validate stage)"

@@ -151,3 +151,43 @@ def test_reserved_ids_are_fresh_whether_or_not_they_follow_each_other(child_make
         cursor.execute("ALTER SEQUENCE registry_child_id_seq INCREMENT BY 2")
     spaced = reserve_ids(Child, 3)
     assert spaced == [spaced[0], spaced[0] + 2, spaced[0] + 4] and spaced[0] > max(first)
+
+
+@pytest.mark.parametrize("spaced", [False, True])
+def test_the_import_check_finds_rows_pointing_nowhere(world: Any, spaced: bool) -> None:
+    """Child.area and Caregiver.child are not checked by the database: the import checks
+    the rows it wrote in one statement (`check_written`) and refuses dangling ones."""
+    from django.db import connection
+
+    from treem.registry.importing.service import WrittenRowsError, check_written
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the streamed (COPY) import runs on PostgreSQL")
+    now = timezone.now()
+
+    def child(area_id: int) -> dict[str, Any]:
+        return {
+            "full_name": "Lò Văn Pao",
+            "area_id": area_id,
+            "area_path": world.village.path,
+            "commune_id": world.commune.pk,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    ids = insert_rows(Child, [child(world.village.pk) for _ in range(3)])
+    if spaced:  # another child in between (another session's)
+        insert_rows(Child, [child(world.village.pk)])
+        ids += insert_rows(Child, [child(world.village.pk)])
+    carer = {"relation": "mother", "full_name": "Lò Thị Mai", "name_folded": "lo thi mai"}
+    insert_rows(Caregiver, [{**carer, "child_id": ids[0]}, {**carer, "child_id": ids[-1]}])
+    check_written(ids, 2)  # as written: passes
+
+    with pytest.raises(WrittenRowsError):
+        check_written(ids, 3)  # a caregiver written for a child id that is not there
+    missing_area = max(a.pk for a in type(world.village).objects.all()) + 1000
+    bad = insert_rows(Child, [child(missing_area)])
+    with pytest.raises(WrittenRowsError):
+        check_written([*ids, *bad] if spaced else bad, 0)
+    with pytest.raises(WrittenRowsError):
+        check_written([ids[0], ids[0] + 10_000], 1)  # a child that was never written

@@ -1056,6 +1056,50 @@ def child_row(r: ParsedRow, carers: list[str], commune: Area) -> dict[str, Any]:
     return row
 
 
+class WrittenRowsError(RuntimeError):
+    """Rows an import wrote point at rows that do not exist (a bug: rolled back)."""
+
+
+_CHECK_RANGE = """
+SELECT count(*),
+  count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM core_area a WHERE a.id = c.area_id)),
+  (SELECT count(*) FROM registry_caregiver g WHERE g.child_id BETWEEN %(low)s AND %(high)s)
+FROM registry_child c WHERE c.id BETWEEN %(low)s AND %(high)s"""
+_CHECK_IDS = """
+WITH w AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+  c AS (SELECT c.area_id FROM w JOIN registry_child c ON c.id = w.id)
+SELECT (SELECT count(*) FROM c),
+  (SELECT count(*) FROM c WHERE NOT EXISTS (SELECT 1 FROM core_area a WHERE a.id = c.area_id)),
+  (SELECT count(*) FROM registry_caregiver g JOIN w ON w.id = g.child_id)"""
+
+
+def check_written(child_ids: list[int], caregivers: int) -> None:
+    """The foreign keys the database does not check (Child.area, Caregiver.child), for
+    the rows an import streamed, in one statement: every child written is there with
+    its area, and the caregivers of the written children are as many as were written.
+    The children's ids are new (reserved from the sequence), so no other row refers to
+    them. When they are one range (the usual case) and every id of it is a child, every
+    caregiver pointing into the range has its child: counting is enough. Raises
+    WrittenRowsError (a bug: the import's transaction is rolled back)."""
+    if not child_ids:
+        return
+    low, high = min(child_ids), max(child_ids)
+    one_range = len(child_ids) == high - low + 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CHECK_RANGE if one_range else _CHECK_IDS,
+            {"low": low, "high": high, "ids": child_ids},
+        )
+        row = cursor.fetchone()
+    children, without_area, found = row if row else (0, 0, 0)
+    if (children, without_area, found) != (len(child_ids), 0, caregivers):
+        raise WrittenRowsError(
+            f"import wrote {len(child_ids)} children and {caregivers} caregivers; the "
+            f"database has {children} children ({without_area} without their area) and "
+            f"{found} caregivers of them"
+        )
+
+
 class _CopyLines:
     """The COPY text of the children a file creates, their caregivers and groups.
 
@@ -1194,6 +1238,7 @@ class _Creates:
         }
         self.rows: list[tuple[dict[str, Any], list[dict[str, Any]], list[str]]] = []
         self.stopped = False
+        self.caregivers_written = 0
         self.writer: CopyWriter | None = None
         if stream:
             # one id per sheet row at most: taken before the writer owns the connection
@@ -1228,6 +1273,7 @@ class _Creates:
                 lines.add(r, pk, children, caregivers, circumstances)
             self.writer.put(lines.child_sql, "".join(children))
             self.writer.put(lines.caregiver_sql, "".join(caregivers))
+            self.caregivers_written += len(caregivers)
             self.writer.put(lines.circumstance_sql, "".join(circumstances))
             return
         for r in rows:
@@ -1250,6 +1296,9 @@ class _Creates:
                 self.result.timings["copy"] = self.writer.busy
                 # the writer finishing what was queued once every row was checked
                 self.result.timings["wait"] = time.perf_counter() - waiting
+            checking = time.perf_counter()
+            check_written(self.result.created_ids, self.caregivers_written)
+            self.result.timings["check"] = time.perf_counter() - checking
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
