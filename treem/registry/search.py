@@ -22,6 +22,7 @@ On SQLite the column is a text " an nguyen van ~lan ~tran " searched with LIKE.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -235,13 +236,16 @@ class WordsSearch:
     def estimated_matches(self) -> float:
         """How many children the search matches, from PostgreSQL's statistics of the
         keys: a key among the most common has its frequency, any other half the least
-        common one's (as PostgreSQL's planner estimates them); 0 without statistics."""
+        common one's, and the key groups of a side are taken as independent (as
+        PostgreSQL's planner estimates them); 0 without statistics."""
         stats = key_stats()
         if stats is None or not self.sides:
             return 0.0
         total = 0.0
         for groups in self.sides:
-            total += min(sum(stats.freqs.get(k, stats.rare) for k in g) for g in groups)
+            total += math.prod(
+                min(1.0, sum(stats.freqs.get(k, stats.rare) for k in g)) for g in groups
+            )
         return total * stats.rows
 
 
@@ -324,8 +328,8 @@ def forget_key_stats() -> None:
     _stats.clear()
 
 
-# The first page (or any slice) of a search that matches more children than this is
-# read bucket by bucket; a rarer one is read whole and sorted (a few hundred rows).
+# The first page (or any slice) of a search that likely matches more children than this
+# is read bucket by bucket; a rarer one is read whole and sorted.
 ROUNDS_ABOVE = 1500
 
 
