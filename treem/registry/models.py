@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Now
-from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area, AreaOwned
@@ -227,12 +226,13 @@ def age_group_of(age: int | None) -> str:
     return ""
 
 
-def _rows_by_ids(base: Any, ordered: Any, low: int, high: int) -> list[Any]:
-    """The rows [low:high] of the ordered queryset `ordered`: their ids first (the sort
-    carries ids, not whole rows), then the rows from `base` by id, in that order."""
-    ids = list(ordered.values_list("pk", flat=True)[low:high])
-    found = {row.pk: row for row in base.filter(pk__in=ids).order_by()}
-    return [found[pk] for pk in ids if pk in found]
+def _slice_by_ids(qs: Any, low: int, high: int) -> list[Any]:
+    """The rows [low:high] of the ordered queryset `qs`, in one statement that sorts the
+    matches as ids and reads the slice's rows by id after (`id IN (SELECT id … ORDER BY …
+    LIMIT …)`): the thousands of matches of a common name pass through the sort as
+    (id, sort key), not as whole rows (measured: 3,700 matches, 17 ms as whole rows, 5 ms
+    so). The outer query keeps the order."""
+    return list(qs.filter(pk__in=qs.values("pk")[low:high]))
 
 
 def unindexed_name_sort() -> Func:
@@ -255,9 +255,8 @@ class ChildQuerySet(models.QuerySet["Child"]):
         of them expected to hold the slice, instead of all matches read and sorted); then,
         only when those were too few, the matches of all later buckets. Every child of the
         first round sorts before every child of the second, so the rows are those of the
-        plain query, in its order. In the second round, where thousands of matches of a
-        common name may be sorted, they are sorted as ids and the slice's rows read after
-        (measured: 3,700 matches sorted as whole rows 17 ms, as ids 7 ms).
+        plain query, in its order. The second round, where thousands of matches of a
+        common name may be sorted, sorts them as ids (`_slice_by_ids`).
 
         Only a slice in the current order is read so; another order, a window annotation
         (a count over all rows) or reading everything runs the plain query."""
@@ -297,7 +296,6 @@ class ChildQuerySet(models.QuerySet["Child"]):
         base = self.prefetch_related(None)
         base._rounds_order = None
         base.query.clear_limits()
-        models_rows = self._iterable_class is ModelIterable  # not values(), values_list()
         if plan is None:
             return list(base[low:high])
         buckets, after = plan
@@ -305,12 +303,10 @@ class ChildQuerySet(models.QuerySet["Child"]):
         if len(rows) >= high:
             return rows[low:high]
         # The later buckets: by the sort column itself, read off the matched rows (a range
-        # on the name_sort index would read a large part of it).
+        # on the name_sort index would read a large part of it); there thousands of
+        # matches of a common name may be sorted, as ids.
         rest = base.alias(_rest_sort=unindexed_name_sort()).filter(_rest_sort__gte=after)
-        start, stop = max(low - len(rows), 0), high - len(rows)
-        if not models_rows:
-            return rows[low:] + list(rest[start:stop])
-        return rows[low:] + _rows_by_ids(base, rest, start, stop)
+        return rows[low:] + _slice_by_ids(rest, max(low - len(rows), 0), high - len(rows))
 
     def not_merged(self) -> ChildQuerySet:
         return self.filter(merged_into__isnull=True)
