@@ -389,7 +389,11 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("needs PostgreSQL (DATABASE_URL=postgresql://...)")
         return 2
-    print(f"database: {connection.settings_dict['NAME']}")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        (buffers,) = cursor.fetchone() or ("?",)
+    # the heap pages a search reads come from shared_buffers or, past them, the OS cache
+    print(f"database: {connection.settings_dict['NAME']} (PostgreSQL shared_buffers {buffers})")
     call_command("migrate", verbosity=0)
     tinh, xa, _commune = ensure_data(args.children)
     from treem.registry.models import Child
