@@ -121,3 +121,32 @@ def test_statistics_give_the_share_of_each_bucket(child_maker: Any) -> None:
         assert found.estimated_matches() == pytest.approx(len(GIVEN) + 0.5)
     finally:
         search.forget_key_stats()
+
+
+@PG
+def test_the_province_list_page_and_the_api_read_in_rounds(
+    world: Any, child_maker: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    """The province officer's list page (50 a page, the commune named on each row) and
+    the API show the same children, in the same order, with rounds as without."""
+    from django.urls import reverse
+
+    for given in GIVEN * 2:
+        child_maker(f"Vũ Quang {given}")
+
+    def pages() -> tuple[list[str], list[str]]:
+        client = client_for(world.province_officer)
+        html = client.get(reverse("registry:child_list"), {"q": "vu quang", "page": 2})
+        assert html.status_code == 200
+        body = html.content.decode()
+        shown = [given for given in GIVEN if f"Vũ Quang {given}<" in body]
+        api = client.get("/api/v1/children", {"q": "vu quang", "page": 2, "page_size": 7})
+        assert api.status_code == 200
+        return shown, [item["full_name"] for item in api.json()["items"]]
+
+    plain = pages()
+    assert plain[0] and len(plain[1]) == 7
+    _stats(monkeypatch, rows=1_000_000)
+    with CaptureQueriesContext(connection) as ctx:
+        assert pages() == plain
+    assert sum("@21" in str(query["sql"]) for query in ctx.captured_queries) == 2
