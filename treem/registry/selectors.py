@@ -63,7 +63,7 @@ class ChildFilters:
 
 def child_scope_q(user: Any, capability: str = Cap.REGISTRY_VIEW, prefix: str = "") -> Q:
     """The children `user` may see with `capability`, by the stored `area_path` (a prefix
-    LIKE answered by the (area_path, name_sort) index; no join with core_area)."""
+    LIKE answered by the area_path index; no join with core_area)."""
     paths = scope_paths(user, capability)
     if paths is None:
         return Q()
