@@ -1,12 +1,18 @@
 """Benchmark (c): the registry list page (/tre-em/) under 20 concurrent clients.
 
 Gunicorn serves the project on 127.0.0.1 against the 1 M-children database of
-bench_registry_search.py (created if missing); 20 threads, each with a logged-in
-session, request the list page with varying filters and pages, a bounded number of
-requests each. Prints p50/p95/max latency, throughput and errors.
+bench_registry_search.py (created if missing); 20 clients with a logged-in session
+request the list page with varying filters and pages. Prints p50/p95/max latency,
+throughput and errors.
+
+The clients are Python threads (urllib), a bounded number of requests each, or, with
+`--client wrk` (Debian's `wrk`), 20 connections of wrk for `--seconds`: the load
+generator runs on the same 2 cores as gunicorn and PostgreSQL, and Python threads take
+about 5% of the CPU the server would have.
 
     TREEM_DEBUG=1 DATABASE_URL=postgresql://postgres@127.0.0.1:5432/treem_bench_search \
-        .venv/bin/python bench/bench_registry_list.py [--clients 20] [--requests 100]
+        .venv/bin/python bench/bench_registry_list.py [--clients 20] [--requests 100] \
+        [--client python|wrk] [--seconds 20]
 
 Goal: p95 <= 150 ms with 0 errors (commune officer).
 """
@@ -85,6 +91,45 @@ def run(cookie: str, clients: int, per_client: int) -> tuple[list[float], int, f
     return times, errors, time.perf_counter() - t0
 
 
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = "%(cookie)s"})
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout + summary.errors.status
+  io.write(string.format("RESULT %%d %%.1f %%.1f %%.1f %%d\\n", summary.requests,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency.max / 1000, errors))
+end
+"""
+
+
+def run_wrk(cookie: str, clients: int, seconds: int) -> str:
+    """wrk with `clients` connections for `seconds`; the figures as the Python run's."""
+    import subprocess
+    import tempfile
+
+    paths = ", ".join(f'"{p}"' for p in PATHS)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % {"paths": paths, "cookie": cookie})
+        script.flush()
+        url = f"http://127.0.0.1:{base.PORT}/"
+        cmd = ["wrk", "-t2", f"-c{clients}", "-s", script.name, url]
+        subprocess.run([*cmd, "-d3s"], check=True, capture_output=True)  # warm up
+        out = subprocess.run(
+            [*cmd, f"-d{seconds}s"], check=True, capture_output=True, text=True
+        ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    n, p50, p95, top, errors = line.split()[1:]
+    return (
+        f"p50={float(p50):.0f} ms p95={float(p95):.0f} ms max={float(top):.0f} ms, "
+        f"{int(n) / seconds:.1f} req/s, errors={errors} (wrk, {n} requests in {seconds} s)"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--clients", type=int, default=20)
@@ -96,6 +141,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--province", action="store_true", help="also as the province officer")
+    ap.add_argument("--client", choices=("python", "wrk"), default="python")
+    ap.add_argument("--seconds", type=int, default=20, help="wrk's run")
     args = ap.parse_args()
     call_command("migrate", verbosity=0)
     tinh, xa, _commune = base.ensure_data(args.children)
@@ -106,6 +153,13 @@ def main() -> int:
         users = [("commune officer", xa)] + ([("province officer", tinh)] if args.province else [])
         for label, user in users:
             cookie = session_cookie(user)
+            if args.client == "wrk":
+                print(
+                    f"list page, {label}, {args.clients} clients (gunicorn {args.workers} "
+                    f"workers x {args.threads} threads): "
+                    f"{run_wrk(cookie, args.clients, args.seconds)}"
+                )
+                continue
             run(cookie, 2, 3)  # warm up
             times, errors, wall = run(cookie, args.clients, args.requests)
             ms = [t * 1000 for t in times]
