@@ -302,3 +302,26 @@ def test_change_history_says_what_changed_in_words(world: Any, client_for: Any) 
     # no raw snapshot: no column names, ids or derived search columns
     for raw in ("name_sort", "created_at", "area_path", "birth_date", "{", "search_words"):
         assert raw not in history, raw
+
+
+def test_village_filter_follows_area_changes(world: Any, client_for: Any) -> None:
+    """The village filter's options are kept between requests: a village added or
+    renamed shows at the next page, and a collaborator still sees only their own."""
+    from tests.factories import make_area
+    from treem.core.models import AreaLevel
+
+    url = reverse("registry:child_list")
+    body = client_for(world.officer).get(url).content.decode()
+    assert "Liễu Đề" in body and "Nghĩa Thái" in body and "Thôn Mới" not in body
+    make_area("13891-03", "Thôn Mới", level=AreaLevel.VILLAGE, parent=world.commune)
+    world.village2.name = "Nghĩa Thái Đông"
+    world.village2.save()
+    body = client_for(world.officer).get(url).content.decode()
+    assert "Thôn Mới" in body and "Nghĩa Thái Đông" in body
+    collaborator = client_for(world.collaborator).get(url).content.decode()
+    assert 'value="13891-02"' not in collaborator and 'value="13891-03"' not in collaborator
+    # and the selector itself, asked for the commune, keeps to the collaborator's village
+    from treem.registry import selectors
+
+    seen = selectors.villages_for(user=world.collaborator, commune=world.commune)
+    assert [v.key for v in seen] == ["13891-01"]

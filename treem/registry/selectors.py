@@ -26,7 +26,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from treem.core.access import Cap, get_scoped_or_404, has_capability, scope_paths, scoped
+from treem.core.access import Cap, get_scoped_or_404, has_capability, scope_paths
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.core.text import fold
 from treem.registry.models import (
@@ -383,12 +383,32 @@ def merge_log_get(*, user: Any, pk: Any) -> AuditLog:
     return log
 
 
-def villages_for(*, user: Any, commune: Area | None) -> QuerySet[Area]:
-    """Villages the user may pick in filters/forms (a collaborator: only theirs)."""
+def villages_for(*, user: Any, commune: Area | None) -> list[Area]:
+    """Villages the user may pick in filters/forms (a collaborator: only theirs), in
+    code order. A commune's villages are reference data (loaded with the areas, changed
+    by an administrative reform): they are read again every few minutes, so list pages
+    need no query for them; the user's scope is checked on each call."""
     if commune is None:
-        return Area.objects.none()
-    qs = Area.objects.filter(parent=commune, level=AreaLevel.VILLAGE, valid_to__isnull=True)
-    return scoped(qs, user, Cap.REGISTRY_VIEW, field="").order_by("code")
+        return []
+    now = time.monotonic()
+    cached = _VILLAGES.get(commune.pk)
+    if cached is None or now - cached[0] > VILLAGES_SECONDS:
+        villages = list(
+            Area.objects.filter(
+                parent=commune, level=AreaLevel.VILLAGE, valid_to__isnull=True
+            ).order_by("code")
+        )
+        cached = _VILLAGES[commune.pk] = (now, villages)
+    return [v for v in cached[1] if has_capability(user, Cap.REGISTRY_VIEW, v)]
+
+
+_VILLAGES: dict[int, tuple[float, list[Area]]] = {}  # commune id -> (read at, villages)
+VILLAGES_SECONDS = 300
+
+
+def forget_villages() -> None:
+    """Read the communes' villages again at the next call (an area was saved)."""
+    _VILLAGES.clear()
 
 
 def similar_children(
