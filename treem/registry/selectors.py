@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any
 
 from django.db import connection
@@ -80,8 +80,8 @@ def children_in_scope(*, user: Any, capability: str = Cap.REGISTRY_VIEW) -> Chil
     return Child.objects.filter(child_scope_q(user, capability))
 
 
-def _ongoing(prefix: str = "") -> Q:
-    today = dt.date.today()
+def _ongoing(prefix: str = "", on: dt.date | None = None) -> Q:
+    today = on or dt.date.today()
     return Q(**{f"{prefix}removed_at__isnull": True}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
     )
@@ -205,6 +205,19 @@ LIST_ROW_FIELDS = (
 )
 
 
+@lru_cache(maxsize=2)
+def _ongoing_pairs(today: dt.date) -> Any:
+    """PostgreSQL: a list row's ongoing circumstances as an array of "kind:group", built
+    once a day (building the expression was a twentieth of the list page; Django copies
+    an expression when a query uses it, so one instance serves every query)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    ongoing = ChildCircumstance.objects.filter(_ongoing(on=today)).order_by("kind", "group")
+    return ArraySubquery(
+        ongoing.filter(child_id=OuterRef("pk")).values_list(Concat("kind", Value(":"), "group"))
+    )
+
+
 def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> QuerySet[Child]:
     """The list page's rows: sorted and cut in the child table alone (no joins before the
     sort, only the columns a row shows), each with its ongoing groups (`ongoing_groups`):
@@ -214,14 +227,9 @@ def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> Qu
     `area_names` and `ethnicity_names`."""
     extra = [Prefetch("commune", queryset=Area.objects.only("id", "full_name"))]
     qs = qs.only(*LIST_ROW_FIELDS).prefetch_related(*(extra if with_commune else []))
-    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        pairs = ongoing.filter(child_id=OuterRef("pk")).values_list(
-            Concat("kind", Value(":"), "group")
-        )
-        return qs.annotate(ongoing_pairs=ArraySubquery(pairs))
+        return qs.annotate(ongoing_pairs=_ongoing_pairs(dt.date.today()))
+    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
     return qs.prefetch_related(
         Prefetch(
             "circumstances",
