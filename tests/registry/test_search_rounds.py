@@ -150,3 +150,12 @@ def test_the_province_list_page_and_the_api_read_in_rounds(
     with CaptureQueriesContext(connection) as ctx:
         assert pages() == plain
     assert sum("@21" in str(query["sql"]) for query in ctx.captured_queries) == 2
+
+
+def test_typed_wildcards_are_plain_characters(world: Any, child_maker: Any) -> None:
+    """The vocabulary look-up escapes LIKE's wildcards: "n_" is not "n" and one letter."""
+    child_maker("Nguyễn Văn Nam")
+    found = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="n_ van"))
+    assert not found.exists()
+    found = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="na van"))
+    assert [c.full_name for c in found] == ["Nguyễn Văn Nam"]

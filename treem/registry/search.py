@@ -189,13 +189,21 @@ def _stored_form(words: list[str]) -> list[str]:
 
 
 def _expand(words: list[str]) -> list[list[str]]:
-    """For each typed word, the vocabulary words it starts (one query)."""
+    """For each typed word, the vocabulary words it starts (one query, written out: built
+    with the ORM it cost a search half a millisecond more than its execution)."""
     from treem.registry.models import NameWord
 
-    cond = Q()
-    for w in set(words):
-        cond |= Q(word__startswith=w)
-    known = list(NameWord.objects.filter(cond).values_list("word", flat=True))
+    prefixes = sorted(set(words))
+    table = connection.ops.quote_name(NameWord._meta.db_table)
+    column = connection.ops.quote_name(NameWord._meta.get_field("word").column)
+    # one LIKE per typed word (each answered by the prefix index), wildcards escaped
+    like = " OR ".join(f"{column} LIKE %s ESCAPE '\\'" for _w in prefixes)
+    params = [
+        w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in prefixes
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {like}", params)  # noqa: S608
+        known = [row[0] for row in cursor.fetchall()]
     return [sorted(v for v in known if v.startswith(w)) for w in words]
 
 
