@@ -196,11 +196,10 @@ def _expand(words: list[str]) -> list[list[str]]:
     prefixes = sorted(set(words))
     table = connection.ops.quote_name(NameWord._meta.db_table)
     column = connection.ops.quote_name(NameWord._meta.get_field("word").column)
-    # one LIKE per typed word (each answered by the prefix index), wildcards escaped
+    # one LIKE per typed word (each answered by the prefix index), wildcards escaped as
+    # Django escapes them
     like = " OR ".join(f"{column} LIKE %s ESCAPE '\\'" for _w in prefixes)
-    params = [
-        w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in prefixes
-    ]
+    params = [connection.ops.prep_for_like_query(w) + "%" for w in prefixes]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE {like}", params)  # noqa: S608
         known = [row[0] for row in cursor.fetchall()]
