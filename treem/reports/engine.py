@@ -425,6 +425,51 @@ MAX_GROUPS = 62
 # The finest-grain aggregate of the shared scan, a temporary table (see
 # `_write_shared_children`).
 PRE = "treem_shared_pre"
+# Which rows of `PRE` feed the commune keys and which the village totals (`lvl`: 0 the
+# commune grain, 1 the village grain, 2 both; see `_pre_select`).
+COMMUNE_ROWS = "lvl <> 1"
+VILLAGE_ROWS = "lvl <> 0"
+# The counters `PRE` takes from the circumstance flags (the rows at lvl 2), and those it
+# counts over every child (lvl 0 and 1).
+FLAG_COUNTERS = ("ar", "sp", "ss")
+
+
+def _pre_select(kids_sql: str, kids_params: list[Any]) -> tuple[str, list[Any]]:
+    """The SELECT of `PRE` (after `WITH flags AS (…)`): three aggregates, summed by
+    their consumers, so each sees far fewer groups than one aggregate at the finest grain:
+
+    - lvl 0, every counted child at the commune grain (commune, sex, age group,
+      ethnicity): `n`, `im`, `iv`; a few thousand groups, which PostgreSQL aggregates
+      in parallel (partial aggregates per worker);
+    - lvl 1, the same children per village: the village totals, also in parallel;
+    - lvl 2, the children with a circumstance flag (about one in eight) joined to the
+      flags, at the finest grain with the special-group `mask`: `ar`, `sp`, `ss`.
+
+    Each counter lives in one kind of row only (`n`, `im`, `iv` in lvl 0/1, the flags
+    in lvl 2, zero elsewhere), so a sum over the commune rows (lvl 0 and 2) or the
+    village rows (lvl 1 and 2) is the sum over the children. Measured on 1 M children
+    (2 cores): 0.87-0.93 s instead of 1.14-1.22 s for one aggregate over every child
+    joined to the flags (169k groups, hashed by the leader alone: PostgreSQL estimated
+    as many groups as rows and never aggregated in the workers)."""
+    zero = "0::bigint"
+    every = (
+        f"SELECT k0.c, NULL::bigint AS r, k0.d_sex, k0.d_age_group, k0.d_ethnicity, "
+        f"{zero} AS mask, COUNT(*) AS n, SUM(k0.im) AS im, SUM(k0.iv) AS iv, "
+        f"{zero} AS ar, {zero} AS sp, {zero} AS ss, 0 AS lvl "
+        f"FROM ({kids_sql}) k0 GROUP BY k0.c, k0.d_sex, k0.d_age_group, k0.d_ethnicity"
+    )
+    villages = (
+        "SELECT k0.c, k0.r, NULL, NULL, NULL, "
+        f"{zero}, COUNT(*), SUM(k0.im), SUM(k0.iv), {zero}, {zero}, {zero}, 1 "
+        f"FROM ({kids_sql}) k0 WHERE k0.r <> k0.c GROUP BY k0.c, k0.r"
+    )
+    flagged = (
+        "SELECT k0.c, NULLIF(k0.r, k0.c), k0.d_sex, k0.d_age_group, k0.d_ethnicity, "
+        f"f.mask, {zero}, {zero}, {zero}, SUM(f.ar), SUM(f.sp), SUM(f.ss), 2 "
+        f"FROM flags f JOIN ({kids_sql}) k0 ON k0.k = f.child_id "
+        "GROUP BY k0.c, k0.r, k0.d_sex, k0.d_age_group, k0.d_ethnicity, f.mask"
+    )
+    return f"{every} UNION ALL {villages} UNION ALL {flagged}", kids_params * 3
 
 
 def write_computed_many(
@@ -473,13 +518,15 @@ def _shared_facts(spec: ChildCount, groups: list[str]) -> list[_Derived]:
     out: list[_Derived] = []
     counter = spec.counter
     if spec.groups and groups:
+        assert counter in FLAG_COUNTERS  # the group mask is only on the flagged rows
         values = ", ".join("(%s, %s::bigint)" for _g in groups)
         params: list[Any] = [x for i, g in enumerate(groups) for x in (g, 1 << i)]
         out.append(
             _Derived(
                 "SELECT p.c, NULL::bigint AS r, g.grp AS d_circumstance_group, p.n "
                 f"FROM (SELECT p.c, p.mask, SUM(p.{counter}) AS n FROM {PRE} p "
-                f"WHERE p.{counter} > 0 AND p.mask <> 0 GROUP BY p.c, p.mask) p "
+                f"WHERE p.{COMMUNE_ROWS} AND p.{counter} > 0 AND p.mask <> 0 "
+                "GROUP BY p.c, p.mask) p "
                 f"JOIN (VALUES {values}) g (grp, bit) ON (p.mask & g.bit) <> 0",
                 params,
                 ("circumstance_group",),
@@ -490,7 +537,7 @@ def _shared_facts(spec: ChildCount, groups: list[str]) -> list[_Derived]:
         head = "SELECT p.c, NULL::bigint AS r"
         per_commune = (
             f"(SELECT p.c, SUM(p.im) AS im, SUM(p.iv) AS iv FROM {PRE} p "
-            "WHERE p.im > 0 OR p.iv > 0 GROUP BY p.c) p"
+            f"WHERE p.{COMMUNE_ROWS} AND (p.im > 0 OR p.iv > 0) GROUP BY p.c) p"
         )
         out.append(
             _Derived(
@@ -527,7 +574,7 @@ def _base_sets(combos: dict[str, list[tuple[str, ...]]]) -> tuple[str, list[str]
     fine = (
         f"SELECT p.c{', ' + raw if dims else ''}, "
         + ", ".join(f"SUM({m}) AS {c}" for m, c in zip(measures, counters, strict=True))
-        + f" FROM {PRE} p GROUP BY p.c{', ' + raw if dims else ''}"
+        + f" FROM {PRE} p WHERE p.{COMMUNE_ROWS} GROUP BY p.c{', ' + raw if dims else ''}"
     )
     cols = ["p.c", *(f"p.d_{d}" for d in dims if d != "ethnicity")]
     join = ""
@@ -549,7 +596,7 @@ def _base_sets(combos: dict[str, list[tuple[str, ...]]]) -> tuple[str, list[str]
         f"SELECT f.c AS area_id, {key} AS disaggregation, 0 AS lvl, {gm} AS gm, {sums} "
         f"FROM ({fact}) f GROUP BY GROUPING SETS ({group_sets}) "
         f"UNION ALL SELECT p.r, '', 1, {(1 << len(dims)) - 1}, {village_sums} "
-        f"FROM {PRE} p WHERE p.r IS NOT NULL GROUP BY p.r"
+        f"FROM {PRE} p WHERE p.{VILLAGE_ROWS} AND p.r IS NOT NULL GROUP BY p.r"
     )
     return select, dims
 
@@ -572,21 +619,14 @@ def _write_shared_children(
     skip: list[str],
     groups: list[str],
 ) -> int:
-    """PostgreSQL, two statements for every children indicator: one scan of the registry
-    joined to each child's circumstance flags into a temporary table (`PRE`: the
-    finest-grain aggregate with one counter per indicator; read only, so it may run in
+    """PostgreSQL, two statements for every children indicator: the registry's children,
+    and those with circumstance flags joined to them, aggregated into a temporary table
+    (`PRE`, see `_pre_select`: one counter per indicator; read only, so it may run in
     parallel), then one statement deriving each indicator's keys from it by GROUPING
     SETS and doing the same delete-gone + upsert-changed write as `write_computed`."""
     flags_sql, flags_params = child_flags(period, groups).query.sql_with_params()
     kids_sql, kids_params = child_scan(period, paths).query.sql_with_params()
-    pre = (
-        "SELECT k0.c, NULLIF(k0.r, k0.c) AS r, k0.d_sex, k0.d_age_group, k0.d_ethnicity, "
-        "COALESCE(f.mask, 0) AS mask, COUNT(*) AS n, SUM(k0.im) AS im, SUM(k0.iv) AS iv, "
-        "SUM(COALESCE(f.ar, 0)) AS ar, SUM(COALESCE(f.sp, 0)) AS sp, "
-        "SUM(COALESCE(f.ss, 0)) AS ss "
-        f"FROM ({kids_sql}) k0 LEFT JOIN flags f ON f.child_id = k0.k "
-        "GROUP BY k0.c, k0.r, k0.d_sex, k0.d_age_group, k0.d_ethnicity, COALESCE(f.mask, 0)"
-    )
+    pre, pre_params = _pre_select(kids_sql, list(kids_params))
     selects: list[str] = []
     params: list[Any] = []
     # Base keys: indicators sharing a counter store the same combinations only if they
@@ -648,9 +688,7 @@ def _write_shared_children(
         # ~170k groups per million children fit in work_mem: hash them (the estimate
         # multiplies the columns' distinct counts and would pick an external sort).
         cursor.execute("SET LOCAL enable_sort = off")
-        with _temporary(
-            cursor, PRE, f"WITH flags AS ({flags_sql}) {pre}", [*flags_params, *kids_params]
-        ):
+        with _temporary(cursor, PRE, f"WITH flags AS ({flags_sql}) {pre}", [*flags_params, *pre_params]):
             cursor.execute(sql, [*params, *stored_params, *head, *skip_params])
             rows = max(cursor.rowcount, 0)
         cursor.execute("SET LOCAL enable_sort TO DEFAULT")  # the rest plans as usual
