@@ -596,3 +596,54 @@ def test_shared_scan_counts_a_child_once_per_group_and_honours_locks(kids: Kids)
     Child.objects.filter(pk=child.pk).update(status="moved", status_date=dt.date(2026, 1, 2))
     compute_indicators(inds, P, w.province, skip_paths=[w.commune.path])
     assert stored("child_population", w.commune.key) == before
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_first_computation_meeting_a_value_stored_meanwhile_falls_back_to_the_merge(
+    kids: Kids, monkeypatch: pytest.MonkeyPatch, together: bool
+) -> None:
+    """The first computation of a period writes with a plain INSERT when nothing was
+    stored; a value stored between that check and the INSERT (another officer's entry,
+    another computation) fails it on the unique key, and the merge then writes the same
+    values as ever, replacing the entered value with the computed one."""
+    from treem.reports import engine
+    from treem.reports.services import compute_indicators, computed_indicators
+
+    w = kids.world
+    inds = computed_indicators(P)
+    compute_indicators(inds, P, w.province)
+    fresh = _all_values()
+    DataValue.objects.filter(period="2026H1").delete()
+    population = Indicator.objects.get(slug="child_population")
+    entered = DataValue.objects.create(
+        indicator=population,
+        period="2026H1",
+        area=w.commune,
+        area_path=w.commune.path,
+        area_level=w.commune.level,
+        province_code=w.commune.province_code,
+        disaggregation="",
+        value=Decimal(12345),
+        source="manual",
+    )
+    checked: list[bool] = []
+
+    def looks_empty(*args: object) -> bool:
+        checked.append(True)
+        return True  # as if the entry came after the check
+
+    monkeypatch.setattr(engine, "_nothing_stored", looks_empty)
+    if together:
+        compute_indicators(inds, P, w.province)
+    else:
+        for ind in inds:
+            compute_indicator(ind, P, w.province)
+    from django.db import connection
+
+    assert checked or connection.vendor != "postgresql"  # SQLite deletes, then inserts
+    assert _all_values() == fresh
+    entered.refresh_from_db()
+    assert (
+        entered.source == "computed"
+        and entered.value == fresh[("child_population", w.commune.key, "")]
+    )

@@ -435,8 +435,12 @@ def report_submit(*, actor: Any, report: Report, version: int | None = None) -> 
         raise ValidationError(
             _("Chưa gửi được: mục %(fields)s còn trống.") % {"fields": ", ".join(map(str, missing))}
         )
+    # by indicator, so the unique key (indicator, period, area, …) answers it
     if not DataValue.objects.filter(
-        period=report.period, area=report.area, source=ValueSource.COMPUTED
+        indicator_id__in=list(Indicator.objects.values_list("pk", flat=True)),
+        period=report.period,
+        area=report.area,
+        source=ValueSource.COMPUTED,
     ).exists():
         raise ValidationError(_("Chưa gửi được: hãy tính số liệu cho kỳ báo cáo trước."))
     before = snapshot(report, ("status",))
