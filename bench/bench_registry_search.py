@@ -8,6 +8,13 @@ later runs reuse them. Usage (a database of your own):
         .venv/bin/python bench/bench_registry_search.py [--children 1000000] [--queries 200]
 
 Goals: p95 <= 10 ms for the query, <= 50 ms over HTTP.
+
+PostgreSQL's packaged `shared_buffers` (128 MB) holds a small part of the million rows
+(about 0.5 GB): the slowest searches (thousands of matches sharing one given name) then
+read most of their pages from the OS cache, a few ms more. The deployment section of the
+README sizes `shared_buffers` for the registry; `bench/tuned_postgres.sh start` runs a
+private cluster so sized (2 GB, port 5433) and prints the DATABASE_URL to use here. The
+figures print the server's `shared_buffers`.
 """
 
 from __future__ import annotations
