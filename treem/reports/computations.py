@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from django.apps import apps
@@ -38,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from treem.reports.periods import Period
+from treem.reports.scope import under_paths
 
 UNKNOWN = "unknown"
 AGE_GROUPS = [("0_3", 0, 3), ("3_6", 3, 6), ("6_11", 6, 11), ("11_16", 11, 16)]
@@ -119,7 +119,7 @@ def counted_children_q(period: Period, prefix: str = "") -> Q:
 
 def in_paths(paths: list[str], field: str) -> Q:
     """Rows whose area FK `field` lies under one of `paths`."""
-    return reduce(lambda a, b: a | b, (Q(**{f"{field}__path__startswith": p}) for p in paths))
+    return under_paths(paths, f"{field}__path")
 
 
 def _model(label: str) -> Any:
@@ -359,9 +359,7 @@ def child_scan(period: Period, paths: list[str]) -> QuerySet[Any]:
     Area = _model("core.Area")
     # The communes as a semi-join, not a join on a path LIKE: the planner then estimates
     # the children scanned as most of the table and hashes the small side.
-    communes = Area.objects.filter(
-        reduce(lambda a, b: a | b, (Q(path__startswith=p) for p in paths))
-    ).values("id")
+    communes = Area.objects.filter(under_paths(paths, "path")).values("id")
     children = Child.objects.filter(commune_id__in=communes).filter(counted_children_q(period))
     return (
         _child_fact(

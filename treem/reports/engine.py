@@ -25,12 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import reduce
 from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from treem.core.models import Area, AreaLevel
@@ -46,6 +45,7 @@ from treem.reports.computations import (
 )
 from treem.reports.models import DataValue, Indicator, ValueSource
 from treem.reports.periods import Period
+from treem.reports.scope import under_paths
 
 # The pair of dimensions also stored crossed (TT13 tables: sex × age group).
 CROSSED = ("age_group", "sex")
@@ -166,14 +166,12 @@ def _union_select(cte: str, agg: str, communes: list[tuple], villages: list[tupl
     return " UNION ALL ".join(parts)
 
 
-def _areas_q(paths: list[str]) -> Q:
-    return reduce(lambda a, b: a | b, (Q(path__startswith=p) for p in paths))
-
-
 def _not_skipped(skip: list[str]) -> tuple[str, list[Any]]:
     if not skip:
         return "", []
-    sql, params = Area.objects.filter(_areas_q(skip)).values("id").query.sql_with_params()
+    sql, params = (
+        Area.objects.filter(under_paths(skip, "path")).values("id").query.sql_with_params()
+    )
     return f" AND a.id NOT IN ({sql})", list(params)
 
 
@@ -226,9 +224,7 @@ def _nothing_stored(indicators: list[Indicator], period: Period, paths: list[str
     INSERT, without the upsert's per-row probe of the unique key nor the merge with the
     stored rows (measured ~0.1 s of a province's first computation)."""
     stored = DataValue.objects.filter(
-        reduce(lambda a, b: a | b, (Q(area_path__startswith=p) for p in paths)),
-        indicator__in=indicators,
-        period=period.code,
+        under_paths(paths), indicator__in=indicators, period=period.code
     )
     return not stored.exists()
 
@@ -322,7 +318,9 @@ def _zero_select(indicator: Indicator, paths: list[str]) -> tuple[str, list[Any]
         f"{d}={v}" for d, values in sorted(comp.zero_fill.items()) if d in wanted for v in values
     ]
     communes_sql, communes_params = (
-        Area.objects.filter(_areas_q(paths), level=AreaLevel.COMMUNE, valid_to__isnull=True)
+        Area.objects.filter(
+            under_paths(paths, "path"), level=AreaLevel.COMMUNE, valid_to__isnull=True
+        )
         .values("id")
         .query.sql_with_params()
     )
@@ -424,7 +422,7 @@ def _stored_qs(
 ) -> Any:
     indicators = indicator if isinstance(indicator, list) else [indicator]
     stored = DataValue.objects.filter(
-        reduce(lambda a, b: a | b, (Q(area_path__startswith=p) for p in paths)),
+        under_paths(paths),
         indicator__in=indicators,
         period=period.code,
         source=ValueSource.COMPUTED,

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from functools import reduce
+
+from django.db.models import Q
+
 from treem.core.models import Area, AreaLevel
 from treem.core.selectors import rollup_paths
+
+
+def under_paths(paths: list[str], field: str = "area_path") -> Q:
+    """Rows whose path column `field` (or a lookup to one, "area__path") starts with one
+    of `paths`."""
+    return reduce(lambda a, b: a | b, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
 def data_paths(area: Area) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -32,7 +31,7 @@ from treem.reports.models import (
     UnitReportStatus,
 )
 from treem.reports.periods import Period, due_date, parse_period, recent_periods
-from treem.reports.scope import data_paths
+from treem.reports.scope import data_paths, under_paths
 
 VIEW_CAPS = (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)
 
@@ -51,10 +50,6 @@ def area_for_reports(*, user: Any, key: str) -> Area:
 def indicators(*, active_only: bool = True) -> QuerySet[Indicator]:
     qs = Indicator.objects.select_related("numerator", "denominator")
     return qs.filter(is_active=True) if active_only else qs
-
-
-def _paths_q(paths: list[str], field: str = "area_path") -> Q:
-    return reduce(lambda a, b: a | b, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
 def _value_level(area: Area) -> int:
@@ -90,7 +85,7 @@ def rolled_up(
             needed[ind.numerator.pk] = ind.numerator
             needed[ind.denominator.pk] = ind.denominator
     qs = DataValue.objects.filter(
-        _paths_q(data_paths(area)),
+        under_paths(data_paths(area)),
         indicator_id__in=list(needed),
         period__in=periods,
         area_level=_value_level(area),
@@ -217,7 +212,7 @@ def drilldown(*, user: Any, area: Area, period: str, indicator: Indicator) -> li
         terms = [indicator.numerator, indicator.denominator]
     rows = (
         DataValue.objects.filter(
-            _paths_q(data_paths(area)),
+            under_paths(data_paths(area)),
             indicator__in=terms,
             period=p.code,
             area_level=child_level,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +35,7 @@ from treem.reports.models import (
     ValueSource,
 )
 from treem.reports.periods import Period, due_date, parse_period
-from treem.reports.scope import data_paths
+from treem.reports.scope import data_paths, under_paths
 
 
 def _require(actor: Any, area: Area, *caps: str) -> None:
@@ -118,7 +116,7 @@ def indicator_create(
 
 def locked_paths(period: str, paths: list[str]) -> list[str]:
     """Paths of areas under `paths` whose report for `period` is approved (values locked)."""
-    q = reduce(lambda a, b: a | b, (Q(area__path__startswith=p) for p in paths))
+    q = under_paths(paths, "area__path")
     return list(
         Report.objects.filter(q, period=period, status=ReportStatus.APPROVED).values_list(
             "area__path", flat=True
