@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import World
-from treem.core.access import Cap, has_capability, scope_paths, scoped
+from treem.core.access import Cap, has_capability, scope_is_local, scope_paths, scoped
 from treem.core.models import Agency, Area
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +42,12 @@ def test_anonymous_has_no_scope(world: World) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     assert scope_paths(AnonymousUser(), Cap.REGISTRY_VIEW) == []
+
+
+def test_scope_is_local_for_commune_and_village_accounts_only(world: World) -> None:
+    # a search within a commune reads all its matches; above it, bucket by bucket
+    assert scope_is_local(world.officer, Cap.REGISTRY_VIEW)
+    assert scope_is_local(world.collaborator, Cap.REGISTRY_VIEW)
+    assert not scope_is_local(world.province_officer, Cap.REGISTRY_VIEW)
+    assert not scope_is_local(world.admin, Cap.REGISTRY_VIEW)
+    assert not scope_is_local(world.collaborator, Cap.CASES_VIEW)  # no such grant at all

@@ -75,17 +75,40 @@ def test_a_slice_read_in_rounds_is_the_plain_slice(
         )
         if i % 3 == 0:
             child_maker(f"Vũ Thị {given}")  # not matched
-    plain = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q=q))
+    user = world.province_officer
+    plain = selectors.child_list(user=user, filters=selectors.ChildFilters(q=q))
     expected = [c.full_name for c in plain[low:high]]
     assert len(expected) == min(high, 2 * len(GIVEN)) - low
 
     _stats(monkeypatch, rows=1_000_000)
-    rounds = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q=q))
+    rounds = selectors.child_list(user=user, filters=selectors.ChildFilters(q=q))
     with CaptureQueriesContext(connection) as ctx:
         got = [c.full_name for c in rounds[low:high]]
     assert got == expected
     # the first round asked the index for the first buckets only
     assert any("@21" in str(query["sql"]) for query in ctx.captured_queries)
+
+
+@PG
+def test_a_search_within_a_commune_reads_all_its_matches_at_once(
+    world: Any, child_maker: Any, monkeypatch: Any
+) -> None:
+    """A commune officer (or a village filter) searches a few thousand children at most:
+    one query, whatever the province-wide statistics say."""
+    for given in GIVEN:
+        child_maker(f"Vũ Quang {given}")
+    _stats(monkeypatch, rows=1_000_000)
+    village = selectors.ChildFilters(q="vu quang", village=world.village.key)
+    for user, filters in (
+        (world.officer, selectors.ChildFilters(q="vu quang")),
+        (world.province_officer, village),
+    ):
+        qs = selectors.child_list(user=user, filters=filters)
+        with CaptureQueriesContext(connection) as ctx:
+            got = [c.full_name for c in qs[:10]]
+        assert got == [c.full_name for c in qs.order_by("name_sort", "id")[:10]]
+        assert got
+        assert not any("@21" in str(query["sql"]) for query in ctx.captured_queries)
 
 
 @PG

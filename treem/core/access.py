@@ -19,7 +19,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 
-from treem.core.models import Area, Membership, Role
+from treem.core.models import Area, AreaLevel, Membership, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -177,6 +177,16 @@ def scope_paths(user: Any, capability: str) -> list[str] | None:
     if is_system_admin(user):
         return None
     return sorted({p for g in grants(user) if g.allows(capability) for p in g.paths})
+
+
+def scope_is_local(user: Any, capability: str) -> bool:
+    """Whether all the user may see with `capability` lies in communes (and villages):
+    a few thousand children, where a search reads every match (no need to read a
+    province's matches bucket by bucket)."""
+    if is_system_admin(user):
+        return False
+    allowed = [g for g in grants(user) if g.allows(capability)]
+    return bool(allowed) and all(g.level >= AreaLevel.COMMUNE for g in allowed)
 
 
 def scope_q(user: Any, capability: str, field: str = "area") -> Q:

@@ -26,7 +26,13 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from treem.core.access import Cap, get_scoped_or_404, has_capability, scope_paths
+from treem.core.access import (
+    Cap,
+    get_scoped_or_404,
+    has_capability,
+    scope_is_local,
+    scope_paths,
+)
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.core.text import fold
 from treem.registry.models import (
@@ -171,7 +177,10 @@ def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Ch
         qs = qs.filter(poverty=f.poverty)
     search = name_search(f.q)
     if search is not None:
-        qs = search_rank_order(qs.filter(search.cond), f.q, search.estimated_matches())
+        # within a commune a search matches at most a few thousand children: read whole
+        local = bool(f.village) or scope_is_local(user, Cap.REGISTRY_VIEW)
+        estimate = 0.0 if local else search.estimated_matches()
+        qs = search_rank_order(qs.filter(search.cond), f.q, estimate)
     else:
         qs = qs.order_by("name_sort", "id")
     return qs

@@ -222,11 +222,22 @@ def _nothing_stored(indicators: list[Indicator], period: Period, paths: list[str
     """Whether no value at all (computed or entered) is stored for these indicators and
     the period under `paths`: the first computation of a period then writes with a plain
     INSERT, without the upsert's per-row probe of the unique key nor the merge with the
-    stored rows (measured ~0.1 s of a province's first computation)."""
-    stored = DataValue.objects.filter(
-        under_paths(paths), indicator__in=indicators, period=period.code
-    )
-    return not stored.exists()
+    stored rows (measured ~0.1 s of a province's first computation).
+
+    One probe per indicator, ordered as the unique key so that it is read from its
+    index whatever the statistics say: a plain EXISTS, planned on statistics taken
+    before the last computation deleted or wrote this indicator's rows, read the values
+    table sequentially (7 ms for 47k rows, one province's year; it grows with every
+    period stored)."""
+    for indicator in indicators:
+        stored = (
+            DataValue.objects.filter(under_paths(paths), indicator=indicator, period=period.code)
+            .order_by("indicator_id", "period", "area_id", "disaggregation")
+            .values_list("pk", flat=True)[:1]
+        )
+        if list(stored):
+            return False
+    return True
 
 
 def _execute_write(
