@@ -90,6 +90,32 @@ def test_a_slice_read_in_rounds_is_the_plain_slice(
 
 
 @PG
+def test_matches_that_sort_late_are_read_in_a_second_bucket_round(
+    world: Any, child_maker: Any, monkeypatch: Any
+) -> None:
+    """The first buckets hold none of the matches (every given name starts late in the
+    alphabet): the next buckets, sized by that miss, are read before the rest, and the
+    slice is still the plain query's."""
+    late = [g for g in GIVEN if g[0] in "HKLMNOPQSTUVXY"]
+    for given in late:
+        child_maker(f"Vũ Quang {given}")
+    user = world.province_officer
+    plain = selectors.child_list(user=user, filters=selectors.ChildFilters(q="vu quang"))
+    expected = [c.full_name for c in plain[:5]]
+
+    _stats(monkeypatch, rows=1_000_000)
+    rounds = selectors.child_list(user=user, filters=selectors.ChildFilters(q="vu quang"))
+    with CaptureQueriesContext(connection) as ctx:
+        got = [c.full_name for c in rounds[:5]]
+    assert got == expected
+    sqls = [str(query["sql"]) for query in ctx.captured_queries]
+    first = [s for s in sqls if "@21" in s]
+    second = [s for s in sqls if "@22" in s]
+    assert len(first) == 1 and len(second) == 1 and first != second
+    assert len(sqls) <= 4  # vocabulary, two bucket rounds, the rest
+
+
+@PG
 def test_a_search_within_a_commune_reads_all_its_matches_at_once(
     world: Any, child_maker: Any, monkeypatch: Any
 ) -> None:
@@ -182,3 +208,18 @@ def test_typed_wildcards_are_plain_characters(world: Any, child_maker: Any) -> N
     assert not found.exists()
     found = selectors.child_list(user=world.officer, filters=selectors.ChildFilters(q="na van"))
     assert [c.full_name for c in found] == ["Nguyễn Văn Nam"]
+
+
+@PG
+def test_a_word_typed_twice_asks_nothing_more(world: Any, child_maker: Any) -> None:
+    """ "Đinh Phương Phương" finds Đinh Thị Phương with the one pair key of "dinh phuong",
+    not also every child with a word starting "phuong" (a large posting list)."""
+    child_maker("Đinh Thị Phương")
+    child_maker("Đinh Thị Lan")
+    twice, once = search.words_search("dinh phuong phuong"), search.words_search("dinh phuong")
+    assert twice is not None and once is not None
+    assert twice.sides == once.sides
+    found = selectors.child_list(
+        user=world.officer, filters=selectors.ChildFilters(q="Đinh Phương Phương")
+    )
+    assert [c.full_name for c in found] == ["Đinh Thị Phương"]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area, AreaOwned
 from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
-from treem.registry.search import first_round, search_words_for
+from treem.registry.search import first_round, search_words_for, second_round
 
 ADULT_AGE = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 16
 
@@ -249,14 +249,15 @@ class ChildQuerySet(models.QuerySet["Child"]):
 
     def in_bucket_rounds(self, estimate: float) -> ChildQuerySet:
         """A slice of this name search (ordered by `unindexed_name_sort()`, then id),
-        expected to match about `estimate` children, is read in two rounds when it likely
+        expected to match about `estimate` children, is read in rounds when it likely
         matches many (treem/registry/search.py `first_round`): first the children of the
         first sort buckets, which the GIN index finds with the name keys (the few hundred
         of them expected to hold the slice, instead of all matches read and sorted); then,
-        only when those were too few, the matches of all later buckets. Every child of the
-        first round sorts before every child of the second, so the rows are those of the
-        plain query, in its order. The second round, where thousands of matches of a
-        common name may be sorted, sorts them as ids (`_slice_by_ids`).
+        only when those were too few, the next buckets, sized by what the first held
+        (`second_round`); then the matches of all later buckets. Every child of a round
+        sorts before every child of the next, so the rows are those of the plain query,
+        in its order. The last round, where thousands of matches of a common name may be
+        sorted, sorts them as ids (`_slice_by_ids`).
 
         Only a slice in the current order is read so; another order, a window annotation
         (a count over all rows) or reading everything runs the plain query."""
@@ -302,6 +303,14 @@ class ChildQuerySet(models.QuerySet["Child"]):
         rows = list(base.filter(search_words__overlap=buckets)[:high])
         if len(rows) >= high:
             return rows[low:high]
+        # Too few: the next buckets, sized by what the first ones held (at most one
+        # such round: the query count stays bounded), before the rest.
+        plan = second_round(self._rounds_estimate, buckets, len(rows), after, high - len(rows))
+        if plan is not None:
+            buckets, after = plan
+            rows += base.filter(search_words__overlap=buckets)[: high - len(rows)]
+            if len(rows) >= high:
+                return rows[low:high]
         # The later buckets: by the sort column itself, read off the matched rows (a range
         # on the name_sort index would read a large part of it); there thousands of
         # matches of a common name may be sorted, as ids.

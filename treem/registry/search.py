@@ -264,7 +264,10 @@ def words_search_q(q: str) -> Q | None:
 
 def words_search(q: str) -> WordsSearch | None:
     """The search for a typed name (None when there is nothing to search for)."""
-    typed = fold(q).split()
+    # A word typed twice asks nothing more (each typed word must start some word of the
+    # name, not a different one each): "dinh phuong phuong" is "dinh phuong", one pair
+    # key, not also "phuong" alone (tens of thousands of children; measured 20 ms).
+    typed = list(dict.fromkeys(fold(q).split()))
     if not typed:
         return None
     if connection.vendor != "postgresql":
@@ -336,8 +339,11 @@ def forget_key_stats() -> None:
 
 
 # The first page (or any slice) of a search that likely matches more children than this
-# is read bucket by bucket; a rarer one is read whole and sorted.
-ROUNDS_ABOVE = 1500
+# is read bucket by bucket; a rarer one is read whole and sorted. (1,500 before the
+# second bucket round made a first round's miss cheap; measured on the 1 M children of
+# bench/bench_registry_search.py, province officer, p95 of the first page, 3 runs each:
+# 1,500: 15.6-15.7 ms; 600: 9.6-14.4 ms; 300: 10.1-13.8 ms.)
+ROUNDS_ABOVE = 600
 
 
 def first_round(estimate: float, needed: int) -> tuple[tuple[str, ...], str] | None:
@@ -345,15 +351,40 @@ def first_round(estimate: float, needed: int) -> tuple[tuple[str, ...], str] | N
     name order are wanted: the sort buckets to read first (the fewest from the start
     expected to hold twice `needed`) and the first `name_sort` character after them;
     None when the search is better read whole."""
+    if estimate < ROUNDS_ABOVE or needed * 4 > estimate:
+        return None
+    return bucket_round(estimate, chr(_FIRST), needed)
+
+
+def bucket_round(estimate: float, start: str, needed: int) -> tuple[tuple[str, ...], str] | None:
+    """The sort buckets from the one of `start` (a `name_sort` character) expected to
+    hold twice `needed` of the `estimate` matches, and the first character after them;
+    None without statistics or when all the later buckets would be needed."""
     stats = key_stats()
-    if stats is None or estimate < ROUNDS_ABOVE or needed * 4 > estimate:
+    if stats is None:
         return None
     share = 0.0
     keys: list[str] = []
-    for code in range(_FIRST, _LAST):
+    for code in range(max(ord(start), _FIRST), _LAST):
         key = f"{BUCKET}{code:02x}"
         keys.append(key)
         share += stats.freqs.get(key, 0.0)
         if share * estimate >= 2 * needed:
             return tuple(keys), chr(code + 1)
     return None
+
+
+def second_round(
+    estimate: float, first: tuple[str, ...], found: int, after: str, needed: int
+) -> tuple[tuple[str, ...], str] | None:
+    """After a first round (`first`, its buckets) found `found` rows, fewer than wanted:
+    the next buckets expected to hold twice the `needed` rows still wanted, with the
+    estimate corrected by what the first round found against what it expected (a name
+    whose matches sort late: "Hồ Phúc", 3,600 matches, found 48 of 50 in its first
+    buckets; the rest of them all read was ~3,600 heap pages); None to read the rest."""
+    stats = key_stats()
+    if stats is None:
+        return None
+    expected = sum(stats.freqs.get(k, 0.0) for k in first) * estimate
+    corrected = estimate * max(found, 0.5) / expected if expected > 0 else estimate
+    return bucket_round(corrected, after, needed)
