@@ -206,11 +206,15 @@ def _expand(words: list[str]) -> list[list[str]]:
     return [sorted(v for v in known if v.startswith(w)) for w in words]
 
 
-def _pg_key_groups(typed: list[str], sets: list[list[str]], mark: str) -> list[list[str]]:
+def _pg_key_groups(
+    typed: list[str], sets: list[list[str]], mark: str
+) -> tuple[list[list[str]], list[list[str]]]:
     """The key groups of one side (the child's name, or its caregivers' names): a child
-    matches when its words hold a key of every group."""
+    matches when its words hold a key of every group. Also, for the estimate, the keys
+    of each typed word that two groups both ask for (the middle word of an odd count:
+    "quach anh an" asks quach × anh and anh × an)."""
     if len(typed) == 1:
-        return [[mark + w for w in sets[0]]]
+        return [[mark + w for w in sets[0]]], []
     groups = []
     # Cover every word with pairs (1,2), (3,4), ... and (n-1, n) when n is odd.
     idx = list(range(0, len(typed) - 1, 2))
@@ -229,7 +233,9 @@ def _pg_key_groups(typed: list[str], sets: list[list[str]], mark: str) -> list[l
         # one stored word that both typed words start ("a", "an" -> "anh")
         keys |= {mark + x for x in set(a) & set(b)}
         groups.append(sorted(keys))
-    return groups
+    covered = [i for pair in pairs for i in pair]
+    shared = [[mark + w for w in sets[i]] for i in set(covered) if covered.count(i) > 1]
+    return groups, shared
 
 
 @dataclass(frozen=True)
@@ -239,20 +245,33 @@ class WordsSearch:
 
     cond: Q
     sides: tuple[list[list[str]], ...] = ()
+    # per side, the keys of each typed word two of its groups share (`_pg_key_groups`)
+    shared: tuple[list[list[str]], ...] = ()
 
     def estimated_matches(self) -> float:
         """How many children the search matches, from PostgreSQL's statistics of the
         keys: a key among the most common has its frequency, any other half the least
-        common one's, and the key groups of a side are taken as independent (as
-        PostgreSQL's planner estimates them); 0 without statistics."""
+        common one's. The key groups of a side are taken as independent (as PostgreSQL's
+        planner estimates them) except through a typed word two of them share: given
+        that word they are ("quach anh an": P(quach|anh) × P(anh|an) / P(anh); as a
+        plain product, 193 of 3,068 matches, and all 3,068 read whole instead of by
+        sort bucket), when that word is among the most common keys; 0 without
+        statistics."""
         stats = key_stats()
         if stats is None or not self.sides:
             return 0.0
+
+        def freq(keys: list[str]) -> float:
+            return min(1.0, sum(stats.freqs.get(k, stats.rare) for k in keys))
+
+        def given(keys: list[str]) -> float:  # a rare word's frequency is a guess: none
+            return freq(keys) if all(k in stats.freqs for k in keys) else 1.0
+
         total = 0.0
-        for groups in self.sides:
-            total += math.prod(
-                min(1.0, sum(stats.freqs.get(k, stats.rare) for k in g)) for g in groups
-            )
+        shared = self.shared or tuple([] for _side in self.sides)
+        for groups, words in zip(self.sides, shared, strict=True):
+            both = math.prod(freq(g) for g in groups) / math.prod(given(w) for w in words)
+            total += min(both, min(freq(g) for g in groups))
         return total * stats.rows
 
 
@@ -280,14 +299,16 @@ def words_search(q: str) -> WordsSearch | None:
     sets = _expand(typed)
     if any(not s for s in sets):
         return WordsSearch(Q(pk__in=[]))
-    sides = (_pg_key_groups(typed, sets, ""), _pg_key_groups(typed, sets, CAREGIVER))
+    child_groups, child_shared = _pg_key_groups(typed, sets, "")
+    carer_groups, carer_shared = _pg_key_groups(typed, sets, CAREGIVER)
+    sides = (child_groups, carer_groups)
     cond = Q()
     for groups in sides:
         side = Q()
         for keys in groups:
             side &= Q(search_words__overlap=keys)
         cond |= side
-    return WordsSearch(cond, sides)
+    return WordsSearch(cond, sides, (child_shared, carer_shared))
 
 
 # --------------------------------------------------------------------------- statistics
