@@ -325,3 +325,31 @@ def test_village_filter_follows_area_changes(world: Any, client_for: Any) -> Non
 
     seen = selectors.villages_for(user=world.collaborator, commune=world.commune)
     assert [v.key for v in seen] == ["13891-01"]
+
+
+def test_list_filters_and_row_labels_follow_the_language(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    """The filters' options and the rows' labels are translated once per language and
+    kept: switching to English and back shows each language's own, the choice kept."""
+    child_maker("Lò Thị Mai", sex="female")
+    client = client_for(world.officer)
+    url = reverse("registry:child_list") + "?sex=female&status=active"
+
+    def page() -> str:
+        res = client.get(url)
+        assert res.status_code == 200
+        return res.content.decode()
+
+    vi = page()
+    assert '<option value="female" selected>Nữ</option>' in vi
+    assert "<td>Nữ</td>" in vi and "Đang theo dõi (dưới 16 tuổi)" in vi
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = page()
+    assert '<option value="female" selected>Female</option>' in en
+    assert "<td>Female</td>" in en and "Monitored (under 16)" in en
+    assert "Đang theo dõi (dưới 16 tuổi)" not in en
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    again = page()
+    assert '<option value="female" selected>Nữ</option>' in again
+    assert "<td>Nữ</td>" in again and "Female" not in again

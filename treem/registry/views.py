@@ -3,6 +3,7 @@ duplicates and merge, data quality. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,34 +106,72 @@ def _url_or_empty(name: str) -> str:
         return ""
 
 
-def _select(bound: Any) -> SafeString:
+# An option as (value, escaped value, escaped label), or an option group as (None, escaped
+# group label, its options).
+_Option = tuple[str | None, str, Any]
+
+
+def _option_items(choices: Any) -> tuple[_Option, ...]:
+    items: list[_Option] = []
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            items.append((None, escape(key), _option_items(label)))
+        else:
+            items.append((str(key), escape(str(key)), escape(str(label))))
+    return tuple(items)
+
+
+@lru_cache(maxsize=64)
+def _fixed_options(field: str, language: str) -> tuple[_Option, ...]:
+    """The options of a filter whose choices are fixed (not the village), translated and
+    escaped once per language rather than on every list page."""
+    return _option_items(forms.ChildFilterForm.base_fields[field].choices)  # type: ignore[attr-defined]
+
+
+def _select(bound: Any, *, fixed: bool = False) -> SafeString:
     """A filter <select> as Django's Select widget writes it, without the per-option
-    template renders (the list page has seven of them): each label escaped once."""
+    template renders (the list page has seven of them): each label escaped once; with
+    `fixed`, the choices are the form class's own (`_fixed_options`)."""
     value = bound.value()
     current = "" if value is None else str(value)
 
-    def options(choices: Any) -> str:
+    def options(items: tuple[_Option, ...]) -> str:
         parts = []
-        for key, label in choices:
-            if isinstance(label, list | tuple):
-                parts.append(f'<optgroup label="{escape(key)}">{options(label)}</optgroup>')
+        for key, key_html, label in items:
+            if key is None:
+                parts.append(f'<optgroup label="{key_html}">{options(label)}</optgroup>')
             else:
-                key_text = str(key)
-                selected = " selected" if key_text == current else ""
-                parts.append(
-                    f'<option value="{escape(key_text)}"{selected}>{escape(str(label))}</option>'
-                )
+                selected = " selected" if key == current else ""
+                parts.append(f'<option value="{key_html}"{selected}>{label}</option>')
         return "".join(parts)
 
+    items = (
+        _fixed_options(bound.name, get_language() or "")
+        if fixed
+        else _option_items(bound.field.choices)
+    )
     return mark_safe(  # noqa: S308  (names, values and labels escaped above)
         f'<select name="{escape(bound.html_name)}" id="{escape(bound.auto_id)}">'
-        f"{options(bound.field.choices)}</select>"
+        f"{options(items)}</select>"
     )
 
 
 def _labels(choices: Any) -> dict[str, str]:
     """{value: escaped label} in the interface language, for markup built by hand."""
     return {str(value): escape(str(label)) for value, label in dict(choices).items()}
+
+
+@lru_cache(maxsize=16)
+def _row_labels(language: str) -> dict[str, dict[str, str]]:
+    """The labels a list row shows (sex, status, special and at-risk groups), escaped,
+    once per language."""
+    return {
+        "sex": _labels(Child._meta.get_field("sex").flatchoices),
+        "status": _labels(Child._meta.get_field("status").flatchoices),
+        "special": _labels(SpecialGroup.choices),
+        "short": _labels(SPECIAL_GROUP_SHORT),
+        "at_risk": _labels(AtRiskGroup.choices),
+    }
 
 
 def _result_rows(
@@ -146,11 +186,9 @@ def _result_rows(
     escaped text once per page; each cell is escaped once (`html.escape`)."""
     marker = 987654321
     detail = reverse("registry:child_detail", args=[marker]).replace(str(marker), "{}")
-    sexes = _labels(Child._meta.get_field("sex").flatchoices)
-    statuses = _labels(Child._meta.get_field("status").flatchoices)
-    special = _labels(SpecialGroup.choices)
-    short = _labels(SPECIAL_GROUP_SHORT)
-    at_risk = _labels(AtRiskGroup.choices)
+    labels = _row_labels(get_language() or "")
+    sexes, statuses = labels["sex"], labels["status"]
+    special, short, at_risk = labels["special"], labels["short"], labels["at_risk"]
     no_village = f'<span class="muted">{escape(_("chưa rõ thôn"))}</span>'
     risk_word = escape(_("nguy cơ"))
     wrong = f' <span class="badge danger">{escape(_("sai"))}</span>'
@@ -260,9 +298,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
     }
     htmx = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "child-results"
     if not htmx:
-        context["selects"] = {
-            name: _select(form[name])
-            for name in ("village", "sex", "age_group", "group", "schooling", "poverty", "status")
+        context["selects"] = {"village": _select(form["village"])} | {
+            name: _select(form[name], fixed=True)
+            for name in ("sex", "age_group", "group", "schooling", "poverty", "status")
         }
     if htmx:
         return render(request, "registry/_child_results.html", context)
