@@ -48,6 +48,29 @@ def test_search_by_id_number_and_caregiver(world: Any, family: Any) -> None:
     assert names(world.officer, q="bich ngoc") == ["Nguyễn Văn An"]
 
 
+def test_two_words_are_asked_of_one_caregivers_name_on_both_databases(
+    world: Any, child_maker: Any
+) -> None:
+    """ "thi an" finds the child whose mother is Hà Thị An, not the one whose mother is
+    Trần Thị Lan and father Đỗ Anh Hưng (one word each): SQLite (the demo) answers as
+    PostgreSQL does. One word still matches any caregiver."""
+    child_maker(
+        "Vũ Minh Khang",
+        caregivers=[{"relation": "mother", "full_name": "Hà Thị An"}],
+    )
+    child_maker(
+        "Đỗ Bảo Ngọc",
+        caregivers=[
+            {"relation": "father", "full_name": "Đỗ Anh Hưng"},
+            {"relation": "mother", "full_name": "Trần Thị Lan"},
+        ],
+    )
+    assert names(world.officer, q="thi an") == ["Vũ Minh Khang"]
+    assert names(world.officer, q="an thi") == ["Vũ Minh Khang"]
+    assert names(world.officer, q="Anh Hưng") == ["Đỗ Bảo Ngọc"]
+    assert sorted(names(world.officer, q="thi")) == ["Vũ Minh Khang", "Đỗ Bảo Ngọc"]
+
+
 def test_search_is_scoped(world: Any, family: Any) -> None:
     assert names(world.other_officer, q="nguyen van an") == []
     assert names(world.collaborator, q="lan") == []  # Lê Thị Lan lives in village2

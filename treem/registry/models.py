@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area, AreaOwned
 from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
-from treem.registry.search import first_round, search_words_for, second_round
+from treem.registry.search import (
+    first_round,
+    search_words_for,
+    second_round,
+    sqlite_search_words,
+)
 
 ADULT_AGE = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 16
 
@@ -41,7 +46,8 @@ class Ethnicity(models.Model):
 
 class SearchWordsField(models.Field):
     """The words a child is found by (see treem/registry/search.py): text[] with a GIN
-    index on PostgreSQL; on SQLite a space-padded text " an nguyen ~lan " for LIKE."""
+    index on PostgreSQL; on SQLite a space-padded text " an nguyen ~lan ~lan|tran " for
+    LIKE (`sqlite_search_words`)."""
 
     description = "search words"
     audited = False  # derived from the name and caregivers: kept out of audit rows
@@ -68,7 +74,7 @@ class SearchWordsField(models.Field):
         words = [str(w) for w in (value or [])]
         if connection.vendor == "postgresql":
             return words
-        words = [w for w in words if "|" not in w and not w.startswith("@")]
+        words = sqlite_search_words(words)
         return f" {' '.join(words)} " if words else ""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str]:

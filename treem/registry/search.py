@@ -10,14 +10,19 @@ a name's words ("an|nguyen"). One GIN index on that text[] column answers a sear
   hundred children where "nguyen" alone holds a third of a province, so the index scan
   and the rows read for the sort stay small;
 - a search matches when every typed word matches the child's name, or every typed word
-  matches a caregiver's name (words of several caregivers count together);
+  matches a caregiver's name: one caregiver's, since two typed words are a pair of one
+  name ("thi an" does not find a child whose mother is "Trần Thị Lan" and father "Đỗ
+  Anh Hưng"), unless the pair would expand to too many keys (`MAX_PAIR_KEYS`), when
+  each word is looked up alone;
 - one more key, the child's sort bucket ("@21": the first character of `name_sort`,
   i.e. the first letter of the given name), lets a search above a commune read its
   first page bucket by bucket in name order (`ChildQuerySet.in_bucket_rounds`): the
   first 50 of 7,000 matches come from the few hundred in the first buckets instead of
   all 7,000 rows read and sorted.
 
-On SQLite the column is a text " an nguyen van ~lan ~tran " searched with LIKE.
+On SQLite the column is a text " an nguyen van ~lan ~tran ~lan|tran " searched with LIKE:
+the words of the child's name (typed words as their beginnings), its caregivers' words and
+their pairs (as exact keys, so that a search finds the same children as on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 
 from django.db import connection
 from django.db.models import Q
@@ -178,11 +184,18 @@ def search_words_refresh(child_ids: Iterable[int]) -> None:
     vocabulary_add(vocabulary)
 
 
+def sqlite_search_words(words: list[str]) -> list[str]:
+    """The keys SQLite stores: no sort bucket and no pairs of the child's own name (its
+    words are matched by their beginnings), the caregivers' pairs kept (a search of two
+    words asks them of one caregiver's name, as on PostgreSQL)."""
+    return [w for w in words if not w.startswith(BUCKET) and (PAIR not in w or w[:1] == CAREGIVER)]
+
+
 def _stored_form(words: list[str]) -> list[str]:
-    """What the database gives back for `words` (SQLite keeps no pairs, no bucket)."""
+    """What the database gives back for `words` (`sqlite_search_words` on SQLite)."""
     if connection.vendor == "postgresql":
         return words
-    return [w for w in words if PAIR not in w and not w.startswith(BUCKET)]
+    return sqlite_search_words(words)
 
 
 # --------------------------------------------------------------------------- queries
@@ -291,10 +304,17 @@ def words_search(q: str) -> WordsSearch | None:
         return None
     if connection.vendor != "postgresql":
         child = Q()
-        carer = Q()
         for w in typed:
             child &= Q(search_words__contains=" " + w)
-            carer &= Q(search_words__contains=" " + CAREGIVER + w)
+        if len(typed) == 1:
+            return WordsSearch(child | Q(search_words__contains=" " + CAREGIVER + typed[0]))
+        sets = _expand(typed)
+        if any(not s for s in sets):
+            return WordsSearch(child)
+        # the caregivers' side as on PostgreSQL: its key groups, each key stored whole
+        carer = Q()
+        for keys in _pg_key_groups(typed, sets, CAREGIVER)[0]:
+            carer &= reduce(or_, (Q(search_words__contains=f" {k} ") for k in keys))
         return WordsSearch(child | carer)
     sets = _expand(typed)
     if any(not s for s in sets):
