@@ -219,7 +219,7 @@ def _expand(words: list[str]) -> list[list[str]]:
     return [sorted(v for v in known if v.startswith(w)) for w in words]
 
 
-def _pg_key_groups(
+def _key_groups(
     typed: list[str], sets: list[list[str]], mark: str
 ) -> tuple[list[list[str]], list[list[str]]]:
     """The key groups of one side (the child's name, or its caregivers' names): a child
@@ -258,7 +258,7 @@ class WordsSearch:
 
     cond: Q
     sides: tuple[list[list[str]], ...] = ()
-    # per side, the keys of each typed word two of its groups share (`_pg_key_groups`)
+    # per side, the keys of each typed word two of its groups share (`_key_groups`)
     shared: tuple[list[list[str]], ...] = ()
 
     def estimated_matches(self) -> float:
@@ -313,14 +313,14 @@ def words_search(q: str) -> WordsSearch | None:
             return WordsSearch(child)
         # the caregivers' side as on PostgreSQL: its key groups, each key stored whole
         carer = Q()
-        for keys in _pg_key_groups(typed, sets, CAREGIVER)[0]:
+        for keys in _key_groups(typed, sets, CAREGIVER)[0]:
             carer &= reduce(or_, (Q(search_words__contains=f" {k} ") for k in keys))
         return WordsSearch(child | carer)
     sets = _expand(typed)
     if any(not s for s in sets):
         return WordsSearch(Q(pk__in=[]))
-    child_groups, child_shared = _pg_key_groups(typed, sets, "")
-    carer_groups, carer_shared = _pg_key_groups(typed, sets, CAREGIVER)
+    child_groups, child_shared = _key_groups(typed, sets, "")
+    carer_groups, carer_shared = _key_groups(typed, sets, CAREGIVER)
     sides = (child_groups, carer_groups)
     cond = Q()
     for groups in sides:
