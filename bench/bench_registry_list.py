@@ -14,12 +14,17 @@ about 5% of the CPU the server would have.
         .venv/bin/python bench/bench_registry_list.py [--clients 20] [--requests 100] \
         [--client python|wrk] [--seconds 20]
 
+With wrk, the CPU time per request of gunicorn and of PostgreSQL is printed too: the
+20 clients keep both cores busy, so the latency is about 20 requests' CPU time shared by
+2 cores, and CPU time per request is the figure to compare across machines.
+
 Goal: p95 <= 150 ms with 0 errors (commune officer).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import threading
@@ -107,8 +112,31 @@ end
 """
 
 
-def run_wrk(cookie: str, clients: int, seconds: int) -> str:
-    """wrk with `clients` connections for `seconds`; the figures as the Python run's."""
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn processes (the master `server_pid` and its
+    workers) and by every PostgreSQL process of the machine, read from /proc (Linux);
+    (0, 0) elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    python = postgres = 0.0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(entry.name) == server_pid or int(fields[1]) == server_pid:
+            python += used
+        elif comm == "postgres" or comm.startswith("postgres:"):
+            postgres += used
+    return python, postgres
+
+
+def run_wrk(cookie: str, clients: int, seconds: int, server_pid: int) -> str:
+    """wrk with `clients` connections for `seconds`; the figures as the Python run's, and
+    where the CPU went: the page is CPU-bound, so its CPU time per request is what moves
+    the latency from one machine to another."""
     import subprocess
     import tempfile
 
@@ -119,14 +147,21 @@ def run_wrk(cookie: str, clients: int, seconds: int) -> str:
         url = f"http://127.0.0.1:{base.PORT}/"
         cmd = ["wrk", "-t2", f"-c{clients}", "-s", script.name, url]
         subprocess.run([*cmd, "-d3s"], check=True, capture_output=True)  # warm up
+        before, started = cpu_seconds(server_pid), time.perf_counter()
         out = subprocess.run(
             [*cmd, f"-d{seconds}s"], check=True, capture_output=True, text=True
         ).stdout
+        after, wall = cpu_seconds(server_pid), time.perf_counter() - started
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     n, p50, p95, top, errors = line.split()[1:]
+    python, postgres = (after[i] - before[i] for i in (0, 1))
+    cores = os.cpu_count() or 1
     return (
         f"p50={float(p50):.0f} ms p95={float(p95):.0f} ms max={float(top):.0f} ms, "
-        f"{int(n) / seconds:.1f} req/s, errors={errors} (wrk, {n} requests in {seconds} s)"
+        f"{int(n) / seconds:.1f} req/s, errors={errors} (wrk, {n} requests in {seconds} s); "
+        f"CPU per request: gunicorn {1000 * python / int(n):.1f} ms, PostgreSQL "
+        f"{1000 * postgres / int(n):.1f} ms ({100 * (python + postgres) / (cores * wall):.0f}% "
+        f"of {cores} cores)"
     )
 
 
@@ -146,8 +181,6 @@ def main() -> int:
     args = ap.parse_args()
     call_command("migrate", verbosity=0)
     tinh, xa, _commune = base.ensure_data(args.children)
-    import os
-
     proc = base.start_server(dict(os.environ), workers=args.workers, threads=args.threads)
     try:
         users = [("commune officer", xa)] + ([("province officer", tinh)] if args.province else [])
@@ -157,7 +190,7 @@ def main() -> int:
                 print(
                     f"list page, {label}, {args.clients} clients (gunicorn {args.workers} "
                     f"workers x {args.threads} threads): "
-                    f"{run_wrk(cookie, args.clients, args.seconds)}"
+                    f"{run_wrk(cookie, args.clients, args.seconds, proc.pid)}"
                 )
                 continue
             run(cookie, 2, 3)  # warm up
