@@ -288,6 +288,23 @@ BY_GROUP = """SELECT c.commune_id, c.area_id, s.group, '', count(DISTINCT c.id)
   AND (s.start_date IS NULL OR s.start_date <= %(end)s)
   AND (s.end_date IS NULL OR s.end_date >= %(start)s) {extra} GROUP BY 1, 2, 3"""
 CASES = "k.received_at >= %(start_tz)s AND k.received_at < %(next_tz)s"
+# Distinct children of the year's cases (forms by their own GROUP BY) and incidents, for a
+# GROUP BY given as `group` (the finest grain, or the engine's grouping sets below).
+ABUSED = (
+    """SELECT k.area_id, k.village_id, k.child_sex, k.child_age_group,
+      k.setting, count(DISTINCT coalesce(k.child_id, -k.id)) FROM cases_case k
+      WHERE """
+    + CASES
+    + """ GROUP BY {group}
+      UNION ALL SELECT k.area_id, {form_village}, f.form, '', '',
+      count(DISTINCT coalesce(k.child_id, -k.id)) FROM cases_caseform f
+      JOIN cases_case k ON k.id = f.case_id WHERE """
+    + CASES
+    + """ GROUP BY 1, 2, 3"""
+)
+INCIDENTS = """SELECT i.area_id, i.village_id, i.child_sex, i.child_age_group,
+      i.kind, count(DISTINCT i.child_id) FROM cases_incident i WHERE i.outcome = '{outcome}'
+      AND i.occurred_on BETWEEN %(start)s AND %(end)s GROUP BY {group}"""
 # The hand-written GROUP BYs a DBA would write for the same numbers: each indicator's rows
 # counted once at the finest grain its stored values derive from (commune, village and
 # its dimensions), the multi-valued dimension (group, form) in its own GROUP BY. Read only:
@@ -311,22 +328,13 @@ HAND_SQL = {
       c.id_number IS NULL, count(*) FROM registry_child c WHERE {ACTIVE}
       AND (c.id_number IS NULL OR c.id_number = '' OR c.id_number_valid = false)
       GROUP BY 1, 2, 3, 4, 5""",
-    "abused_children": f"""SELECT k.area_id, k.village_id, k.child_sex, k.child_age_group,
-      k.setting, count(DISTINCT coalesce(k.child_id, -k.id)) FROM cases_case k
-      WHERE {CASES} GROUP BY 1, 2, 3, 4, 5
-      UNION ALL SELECT k.area_id, k.village_id, f.form, '', '',
-      count(DISTINCT coalesce(k.child_id, -k.id)) FROM cases_caseform f
-      JOIN cases_case k ON k.id = f.case_id WHERE {CASES} GROUP BY 1, 2, 3""",
+    "abused_children": ABUSED.format(group="1, 2, 3, 4, 5", form_village="k.village_id"),
     "abuse_cases": f"""SELECT k.area_id, k.village_id, k.setting, count(*) FROM cases_case k
       WHERE {CASES} GROUP BY 1, 2, 3
       UNION ALL SELECT k.area_id, k.village_id, f.form, count(*) FROM cases_caseform f
       JOIN cases_case k ON k.id = f.case_id WHERE {CASES} GROUP BY 1, 2, 3""",
-    "injured_children": """SELECT i.area_id, i.village_id, i.child_sex, i.child_age_group,
-      i.kind, count(DISTINCT i.child_id) FROM cases_incident i WHERE i.outcome = 'injured'
-      AND i.occurred_on BETWEEN %(start)s AND %(end)s GROUP BY 1, 2, 3, 4, 5""",
-    "injury_deaths": """SELECT i.area_id, i.village_id, i.child_sex, i.child_age_group,
-      i.kind, count(DISTINCT i.child_id) FROM cases_incident i WHERE i.outcome = 'died'
-      AND i.occurred_on BETWEEN %(start)s AND %(end)s GROUP BY 1, 2, 3, 4, 5""",
+    "injured_children": INCIDENTS.format(outcome="injured", group="1, 2, 3, 4, 5"),
+    "injury_deaths": INCIDENTS.format(outcome="died", group="1, 2, 3, 4, 5"),
 }
 
 # The indicators counting distinct children per case or incident: a child counted once
@@ -337,18 +345,9 @@ HAND_SQL = {
 # × age group × sex; village), forms (one per case) by commune as above.
 _SETS = "GROUPING SETS ((1), (1, 4), (1, 5), (1, 3), (1, 3, 4), (2))"
 HAND_SAME_SQL = {
-    "abused_children": f"""SELECT k.area_id, k.village_id, k.child_sex, k.child_age_group,
-      k.setting, count(DISTINCT coalesce(k.child_id, -k.id)) FROM cases_case k
-      WHERE {CASES} GROUP BY {_SETS}
-      UNION ALL SELECT k.area_id, NULL, f.form, '', '',
-      count(DISTINCT coalesce(k.child_id, -k.id)) FROM cases_caseform f
-      JOIN cases_case k ON k.id = f.case_id WHERE {CASES} GROUP BY 1, 3""",
-    "injured_children": f"""SELECT i.area_id, i.village_id, i.child_sex, i.child_age_group,
-      i.kind, count(DISTINCT i.child_id) FROM cases_incident i WHERE i.outcome = 'injured'
-      AND i.occurred_on BETWEEN %(start)s AND %(end)s GROUP BY {_SETS}""",
-    "injury_deaths": f"""SELECT i.area_id, i.village_id, i.child_sex, i.child_age_group,
-      i.kind, count(DISTINCT i.child_id) FROM cases_incident i WHERE i.outcome = 'died'
-      AND i.occurred_on BETWEEN %(start)s AND %(end)s GROUP BY {_SETS}""",
+    "abused_children": ABUSED.format(group=_SETS, form_village="NULL::bigint"),
+    "injured_children": INCIDENTS.format(outcome="injured", group=_SETS),
+    "injury_deaths": INCIDENTS.format(outcome="died", group=_SETS),
 }
 
 # The issue's yardstick for this machine's speed: "a GROUP BY by sex × age group over
