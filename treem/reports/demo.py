@@ -1,12 +1,14 @@
-"""Demo data for the reports: 2026H1 computed for both communes, Nghĩa Hưng's report submitted.
+"""Demo data for the reports: 2026H1 computed for both communes, Nghĩa Hưng's report submitted
+(and, from November 2026, when the reports pages open on the year, the same for 2026).
 
 The two earlier years (2024H1, 2024, 2025H1, 2025) are computed too, from the same
 registry and cases as they stood then, so both trend charts (6-month and annual) have
 points to join.
 
 Runs after the registry, cases and plans seeders. Idempotent: a second run keeps the report.
-The submission is dated 12/05/2026 (before the 15/05 default due date) because the demo
-tells the story of a report sent on time.
+The submissions are dated before the default due dates (12/05/2026 for 15/05, 10/11/2026
+for 15/11; never later than the seeding) because the demo tells the story of reports sent
+on time.
 """
 
 from __future__ import annotations
@@ -18,11 +20,24 @@ from django.utils import timezone
 
 from treem.core.demo import DemoContext
 from treem.core.models import AgencyKind
-from treem.reports import services
+from treem.reports import selectors, services
 from treem.reports.models import Report, ReportStatus, UnitReport
 
 PERIOD = "2026H1"
+ANNUAL = "2026"
 HISTORY = ("2024H1", "2024", "2025H1", "2025")
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+
+# period: (the health station's part sent, the commune's report sent, its number); both
+# before the default due dates (15/05 and 15/11)
+SENT_ON = {
+    PERIOD: (_at(dt.date(2026, 5, 8), 9), _at(dt.date(2026, 5, 12), 15), "45/BC-UBND"),
+    ANNUAL: (_at(dt.date(2026, 11, 6), 9), _at(dt.date(2026, 11, 10), 15), "128/BC-UBND"),
+}
 
 RESULTS = (
     "Ủy ban nhân dân xã đã ban hành Kế hoạch thực hiện công tác trẻ em năm 2026, "
@@ -45,23 +60,45 @@ PROPOSALS = (
 
 
 def seed(ctx: DemoContext, stdout: Any = None) -> None:
-    officer = ctx.users["nghiahung"]
     province_officer = ctx.users["tinh"]
+    periods = [PERIOD, *_open_annual()]
     for commune in (ctx.commune, ctx.other_commune):
-        for period in (*HISTORY, PERIOD):
+        for period in (*HISTORY, *periods):
             if not Report.objects.filter(
                 area=commune, period=period, status=ReportStatus.APPROVED
             ).exists():
                 services.computation_run_all(actor=province_officer, area=commune, period=period)
-    existing = Report.objects.filter(area=ctx.commune, period=PERIOD).first()
+    for period in periods:
+        _submit(ctx, period)
+    if stdout is not None:
+        stdout.write(
+            f"reports: {', '.join((*HISTORY, *periods))} computed for 2 communes, "
+            f"Nghĩa Hưng's {' and '.join(periods)} reports submitted\n"
+        )
+
+
+def _open_annual() -> list[str]:
+    """The 2026 annual report too, once it is the period the reports pages open on (from
+    November): the province dashboard then shows one commune submitted and one not, as
+    it does for the half-year, instead of two reports not yet opened."""
+    return [ANNUAL] if selectors.default_period().code == ANNUAL else []
+
+
+def _submit(ctx: DemoContext, period: str) -> None:
+    """Nghĩa Hưng's report for `period`, written and sent on time, with the health
+    station's part sent before it (kept as it is on a second run)."""
+    officer = ctx.users["nghiahung"]
+    unit_day, sent_day, number = SENT_ON[period]
+    now = timezone.localtime()
+    existing = Report.objects.filter(area=ctx.commune, period=period).first()
     if existing is not None and existing.status != ReportStatus.DRAFT:
         return
     health = next((a for a in ctx.agencies.values() if a.kind == AgencyKind.HEALTH_STATION), None)
-    if health is not None and not UnitReport.objects.filter(agency=health, period=PERIOD).exists():
+    if health is not None and not UnitReport.objects.filter(agency=health, period=period).exists():
         ur = services.unit_report_save(
             actor=ctx.users.get("yte") or officer,
             agency=health,
-            period=PERIOD,
+            period=period,
             narrative=(
                 "Tiêm chủng đầy đủ cho 98% trẻ dưới 1 tuổi; khám sức khỏe định kỳ cho trẻ "
                 "mầm non; tư vấn dinh dưỡng cho 45 bà mẹ có con dưới 5 tuổi."
@@ -69,26 +106,17 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             difficulties="Thiếu tài liệu truyền thông về phòng, chống tai nạn thương tích.",
             submit=True,
         )
-        UnitReport.objects.filter(pk=ur.pk).update(
-            submitted_at=timezone.make_aware(dt.datetime(2026, 5, 8, 9, 30))
-        )
-    report = existing or services.report_create(actor=officer, area=ctx.commune, period=PERIOD)
+        UnitReport.objects.filter(pk=ur.pk).update(submitted_at=min(unit_day, now))
+    report = existing or services.report_create(actor=officer, area=ctx.commune, period=period)
     report = services.report_update(
         actor=officer,
         report=report,
         version=report.version,
-        number="45/BC-UBND",
+        number=number,
         signer_name="Phạm Văn Quang",
         narrative_results=RESULTS,
         narrative_limits=LIMITS,
         narrative_proposals=PROPOSALS,
     )
     report = services.report_submit(actor=officer, report=report)
-    Report.objects.filter(pk=report.pk).update(
-        submitted_at=timezone.make_aware(dt.datetime(2026, 5, 12, 15, 0))
-    )
-    if stdout is not None:
-        stdout.write(
-            f"reports: {', '.join((*HISTORY, PERIOD))} computed for 2 communes, "
-            f"Nghĩa Hưng's {PERIOD} report submitted\n"
-        )
+    Report.objects.filter(pk=report.pk).update(submitted_at=min(sent_day, now))

@@ -1,0 +1,58 @@
+"""The reports demo: whatever the day it is seeded in 2026, the province dashboard opens
+on a period where one commune has sent its report and the other has not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.conftest import World
+from tests.factories import demo_context
+from treem.reports import demo, selectors
+from treem.reports.models import Report, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(world: World) -> None:
+    ctx = demo_context(world, {"nghiahung": world.officer, "tinh": world.province_officer})
+    demo.seed(ctx)
+    demo.seed(ctx)  # idempotent: a second run keeps the reports
+
+
+def _dashboard_tile(client_for, world: World) -> str:
+    body = client_for(world.province_officer).get("/bao-cao/").content.decode()
+    found = re.search(r'id="completeness-rate">([^<]*)<', body)
+    assert found is not None
+    return found.group(1)
+
+
+def test_in_june_the_dashboard_opens_on_the_half_year_with_one_commune_sent(
+    world: World, client_for, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 6, 20))
+    _seed(world)
+    sent = Report.objects.get(area=world.commune, period="2026H1")
+    assert sent.status == ReportStatus.SUBMITTED
+    assert sent.submitted_at is not None
+    assert sent.submitted_at.date() == dt.date(2026, 5, 12)  # before the 15/05 due date
+    assert not Report.objects.filter(period="2026").exists()  # the year is not open yet
+    assert not Report.objects.filter(area=world.other_commune).exists()
+    assert _dashboard_tile(client_for, world) == "1/2"
+
+
+def test_in_december_the_annual_report_is_sent_too(world: World, client_for, monkeypatch) -> None:
+    monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 12, 6))
+    _seed(world)
+    reports = {r.period: r for r in Report.objects.filter(area=world.commune)}
+    assert set(reports) == {"2026H1", "2026"}
+    assert all(r.status == ReportStatus.SUBMITTED for r in reports.values())
+    annual_sent = reports["2026"].submitted_at
+    assert annual_sent is not None
+    assert annual_sent.date() == dt.date(2026, 11, 10)  # before 15/11
+    assert not Report.objects.filter(area=world.other_commune).exists()
+    # the dashboard opens on the year: one of the two communes has sent it
+    assert selectors.default_period().code == "2026"
+    assert _dashboard_tile(client_for, world) == "1/2"
