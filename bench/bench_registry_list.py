@@ -52,12 +52,15 @@ PATHS = [
 
 
 def session_cookie(user: object) -> str:
+    from importlib import import_module
+
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the password backend
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
     s.save()
     return f"{settings.SESSION_COOKIE_NAME}={s.session_key}"

@@ -3,6 +3,7 @@ duplicates and merge, data quality. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -87,23 +88,6 @@ def _creatable_areas(request: HttpRequest, area: Area) -> Any:
         path__startswith=commune.path, level__in=[AreaLevel.COMMUNE, AreaLevel.VILLAGE]
     ).filter(valid_to__isnull=True)
     return scoped(candidates, request.user, Cap.REGISTRY_CREATE, field="").order_by("level", "code")
-
-
-def _export_url() -> str:
-    """The I/O engineer's export of the filtered list, when it exists."""
-    for name in ("registry:export_children", "registry:child_export", "registry:export"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
-
-
-def _url_or_empty(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 # An option as (value, escaped value, escaped label), or an option group as (None, escaped
@@ -193,16 +177,17 @@ def _result_rows(
     risk_word = escape(_("nguy cơ"))
     wrong = f' <span class="badge danger">{escape(_("sai"))}</span>'
     dash = '<span class="muted">—</span>'
+    esc = html.escape  # the text of a cell (Django's escape adds a lazy-text check per call)
     rows = []
     for c in children:
         status = (
-            f' <span class="badge">{statuses.get(c.status) or escape(c.status)}</span>'
+            f' <span class="badge">{statuses.get(c.status) or esc(c.status)}</span>'
             if c.status != "active"
             else ""
         )
         badges = []
         for kind, slug in selectors.ongoing_groups(c):
-            group = escape(slug)
+            group = esc(slug)
             if kind == "special":
                 badges.append(
                     f'<span class="badge warn" title="{special.get(slug, group)}">'
@@ -212,17 +197,17 @@ def _result_rows(
                 title = at_risk.get(slug, group) if kind == "at_risk" else group
                 badges.append(f'<span class="badge " title="{title}">{risk_word}</span> ')
         if c.id_number:
-            id_cell = escape(c.id_number) + (wrong if c.id_number_valid is False else "")
+            id_cell = esc(c.id_number) + (wrong if c.id_number_valid is False else "")
         else:
             id_cell = dash
-        place = escape(areas.get(c.area_id, "")) if c.area_id != c.commune_id else no_village
+        place = esc(areas.get(c.area_id, "")) if c.area_id != c.commune_id else no_village
         if with_commune:
-            place = f'{place} <small class="muted">· {escape(c.commune.full_name)}</small>'
+            place = f'{place} <small class="muted">· {esc(c.commune.full_name)}</small>'
         rows.append(
-            f'<tr>\n  <td><a href="{detail.format(c.pk)}">{escape(c.full_name or "—")}</a>'
-            f"{status}</td>\n  <td>{escape(c.birth_date_display() or '—')}</td>\n"
-            f"  <td>{sexes.get(c.sex) or escape(c.sex or '—')}</td>\n  <td>{place}</td>\n"
-            f"  <td>{escape(ethnicities.get(c.ethnicity_id) or '—')}"
+            f'<tr>\n  <td><a href="{detail.format(c.pk)}">{esc(c.full_name or "—")}</a>'
+            f"{status}</td>\n  <td>{esc(c.birth_date_display() or '—')}</td>\n"
+            f"  <td>{sexes.get(c.sex) or esc(c.sex or '—')}</td>\n  <td>{place}</td>\n"
+            f"  <td>{esc(ethnicities.get(c.ethnicity_id) or '—')}"
             f"</td>\n  <td>{''.join(badges)}</td>\n  <td>{id_cell}</td>\n</tr>"
         )
     if not rows:
@@ -289,9 +274,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "can_create": in_commune and has_capability(request.user, Cap.REGISTRY_CREATE),
         "is_officer": is_officer,
-        "export_url": _export_url(),
+        "export_url": reverse("registry:export"),
         # Only those who may import see the button (the import page answers 404 to others).
-        "import_url": _url_or_empty("registry:import") if is_officer and in_commune else "",
+        "import_url": reverse("registry:import") if is_officer and in_commune else "",
         "query_string": request.GET.urlencode(),
         "rows": rows,
         "with_commune": with_commune,
@@ -686,6 +671,6 @@ def data_quality(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "problem_label": labels.get(problem, ""),
             "page": listing,
-            "export_url": _url_or_empty("registry:export_quality"),
+            "export_url": reverse("registry:export_quality"),
         },
     )
