@@ -41,6 +41,21 @@ def test_filter_select_keeps_the_chosen_value(world: Any, client_for: Any) -> No
     assert '<option value="male">' in body
 
 
+def test_search_box_keeps_what_was_typed_escaped(world: Any, client_for: Any) -> None:
+    from treem.registry.forms import ChildFilterForm
+
+    typed = 'Lan "<b>'
+    body = (
+        client_for(world.officer).get(reverse("registry:child_list"), {"q": typed}).content.decode()
+    )
+    box = body[body.index('<input type="search"') :].split(">", 1)[0] + ">"
+    assert 'value="Lan &quot;&lt;b&gt;"' in box and "<b>" not in box
+    # the markup Django's own widget writes for the same value
+    form = ChildFilterForm({"q": typed}, villages=[])
+    form.is_valid()
+    assert box == str(form["q"])
+
+
 def test_list_empty_message(world: Any, client_for: Any) -> None:
     body = (
         client_for(world.officer)
