@@ -98,6 +98,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "treem.urls"
+# Django's, with select and input widgets written in Python (treem/core/renderers.py)
+FORM_RENDERER = "treem.core.renderers.FormRenderer"
 WSGI_APPLICATION = "treem.wsgi.application"
 
 TEMPLATES = [
