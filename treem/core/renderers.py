@@ -14,6 +14,7 @@ those four would not be seen: TreEm has none.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -27,11 +28,15 @@ OPTION = "django/forms/widgets/select_option.html"
 
 def _text(value: Any) -> str:
     """`{{ value }}` with autoescaping."""
+    if value.__class__ is str:  # most labels and names: what the general path gives
+        return html.escape(value)
     return str(conditional_escape(str(localize(value))))
 
 
 def _formatted(value: Any) -> str:
     """`{{ value|stringformat:'s' }}` with autoescaping (the filter keeps safe input safe)."""
+    if value.__class__ is str:
+        return html.escape(value)
     text = str(value) if isinstance(value, tuple) else "%s" % (value,)  # noqa: UP031
     return text if isinstance(value, SafeData) else str(escape(text))
 
