@@ -75,7 +75,7 @@ def _village_choices(request: HttpRequest, area: Area) -> Any:
         return selectors.villages_for(user=request.user, commune=area)
     communes = Area.objects.filter(
         path__startswith=area.path, level=AreaLevel.COMMUNE, valid_to__isnull=True
-    )
+    ).only("id", "key", "name")  # what the filter and the rows' names read
     return scoped(communes, request.user, Cap.REGISTRY_VIEW, field="").order_by("name")
 
 
