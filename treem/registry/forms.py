@@ -38,20 +38,21 @@ def _date_field(label: Any, required: bool = False) -> forms.DateField:
     )
 
 
-class _SharedChoiceField(forms.ChoiceField):
-    """A filter whose field no form instance changes: every instance shares it instead of
+class _Shared:
+    """A filter field no form instance changes: every instance shares it instead of
     deep-copying it with its choices (the list page builds one form per request, and the
     copies were two thirds of building and validating it)."""
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedChoiceField:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         return self
 
 
-class _SharedCharField(forms.CharField):
-    """As `_SharedChoiceField`, for the search box."""
+class _SharedChoiceField(_Shared, forms.ChoiceField):
+    pass
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedCharField:
-        return self
+
+class _SharedCharField(_Shared, forms.CharField):
+    pass
 
 
 class ChildFilterForm(forms.Form):
