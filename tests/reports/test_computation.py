@@ -7,6 +7,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from tests.reports.conftest import Kids
 from treem.registry.models import Child, ChildCircumstance, Support
@@ -647,3 +648,31 @@ def test_first_computation_meeting_a_value_stored_meanwhile_falls_back_to_the_me
         entered.source == "computed"
         and entered.value == fresh[("child_population", w.commune.key, "")]
     )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner: parallel append"
+)
+@pytest.mark.parametrize("slug", ["abused_children", "abuse_cases", "injury_deaths"])
+def test_counting_statement_can_run_its_parts_in_parallel(kids: Kids, cases, slug: str) -> None:
+    """The counting SELECT of an indicator is a UNION ALL of its facts and its zero rows;
+    when every part gives the same column types PostgreSQL flattens it and may run the
+    parts side by side (Parallel Append). A part typed otherwise (a count as integer or
+    numeric beside a bigint) makes it a set operation run one part after the other:
+    measured on 50,000 cases, 0.19 s instead of 0.13 s for abused children."""
+    from treem.reports.engine import _counted_select
+
+    indicator = Indicator.objects.get(slug=slug)
+    select, params, _ctes, _cte_params = _counted_select(indicator, P, [kids.world.province.path])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # parallel plans costed as free, so that the few rows here are worth them
+        for setting in (
+            "parallel_setup_cost = 0",
+            "parallel_tuple_cost = 0",
+            "min_parallel_table_scan_size = 0",
+            "min_parallel_index_scan_size = 0",
+        ):
+            cursor.execute(f"SET LOCAL {setting}")
+        cursor.execute("EXPLAIN " + select, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Parallel Append" in plan, plan

@@ -147,7 +147,7 @@ def _grouping_sets_select(
     area = "CASE WHEN GROUPING(f.c) = 0 THEN f.c ELSE f.r END" if villages else "f.c"
     return (
         f"SELECT {area} AS area_id, "
-        f"{key} AS disaggregation, {agg} AS n "
+        f"{key} AS disaggregation, CAST({agg} AS bigint) AS n "
         f"FROM ({fact_sql}) f GROUP BY GROUPING SETS ({group_sets})"
     )
 
@@ -337,7 +337,7 @@ def _zero_select(indicator: Indicator, paths: list[str]) -> tuple[str, list[Any]
     )
     key_rows = " UNION ALL ".join("SELECT %s AS disaggregation" for _k in keys)
     return (
-        f"SELECT z0.id AS area_id, z.disaggregation, 0 AS n FROM {_q(Area._meta.db_table)} z0 "
+        f"SELECT z0.id AS area_id, z.disaggregation, CAST(0 AS bigint) AS n FROM {_q(Area._meta.db_table)} z0 "
         f"CROSS JOIN ({key_rows}) z WHERE z0.id IN ({communes_sql})",
         [*keys, *communes_params],
     )
