@@ -111,3 +111,40 @@ def test_compute_submit_return_resubmit_approve_lock(
     assert _population(w.commune) == before
     page.goto(url)
     assert population.inner_text().strip() == "10"
+
+
+def test_trend_chart_keeps_small_indicators_readable_beside_the_population(
+    kids: Kids,  # noqa: F811
+    live_server: Any,
+    page: Any,
+) -> None:
+    """The dashboard's trend plots the child population (thousands in a commune) on an
+    axis of its own, on the right: on one axis with it, the children in special
+    circumstances (tens) would lie flat along the bottom of the chart."""
+    w = kids.world
+    for period in ("2025H1", PERIOD):
+        services.computation_run_all(actor=w.officer, area=w.commune, period=period)
+    log_in(page, live_server, "canbo", PASSWORD)
+    page.goto(f"{live_server.url}/bao-cao/?ky={PERIOD}")
+    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('trend'))")
+    drawn = page.evaluate(
+        """() => {
+        const chart = Chart.getChart(document.getElementById("trend"));
+        const area = chart.chartArea;
+        return chart.data.datasets.map((d, i) => {
+          const meta = chart.getDatasetMeta(i);
+          const highest = Math.min(...meta.data.map((p) => p.y));
+          return { label: d.label, axis: chart.scales[meta.yAxisID].position,
+                   values: d.data, height: (area.bottom - highest) / (area.bottom - area.top) };
+        });
+    }"""
+    )
+    by_label = {d["label"]: d for d in drawn}
+    population, special = by_label["Số trẻ em"], by_label["Số trẻ em có hoàn cảnh đặc biệt"]
+    assert population["axis"] == "right" and special["axis"] == "left"
+
+    def largest(values: list) -> Any:
+        return max(v for v in values if v is not None)
+
+    assert largest(special["values"]) * 3 < largest(population["values"])  # much smaller
+    assert special["height"] > 0.5, special  # its highest point in the chart's upper half

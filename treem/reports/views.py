@@ -84,8 +84,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {
             # the axis reads "6 tháng đầu năm 2026", as the reports are named
             "labels": [parse_period(code).label for code in trend_periods],
+            # the population (thousands) on an axis of its own, on the right: on one
+            # axis with it the other series (tens) lie flat along the bottom
             "series": [
-                {"label": names.get(s, s), "data": series.get(s, [])}
+                {
+                    "label": names.get(s, s),
+                    "data": series.get(s, []),
+                    "axis": "right" if s == "child_population" else "left",
+                }
                 for s in CHART_SLUGS
                 if s in series
             ],
