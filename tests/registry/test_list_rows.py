@@ -94,3 +94,24 @@ def test_province_list_names_the_commune_beside_the_village(
     assert f'{world.village.name} <small class="muted">· {world.commune.full_name}</small>' in row
     commune = client_for(world.officer).get(reverse("registry:child_list")).content.decode()
     assert "<th>Thôn</th>" in commune and "Thôn, xã" not in commune
+
+
+def test_list_shows_the_area_in_focus_within_the_scope(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    """A province officer's list covers the province until she chooses a commune; a
+    commune officer's covers her commune (and only it, whatever the focus says)."""
+    here = child_maker("Đặng Minh Khôi")
+    there = child_maker("Lê Thị Lan", actor=world.other_officer, area=world.other_village)
+    url = reverse("registry:child_list")
+
+    def listed(client: Any) -> set[int]:
+        body = client.get(url, {"status": "all"}).content.decode()
+        return {pk for pk in (here.pk, there.pk) if f"/tre-em/{pk}/" in body}
+
+    province = client_for(world.province_officer)
+    assert listed(province) == {here.pk, there.pk}
+    province.post("/chon-dia-ban/", {"area": world.other_commune.key})
+    assert listed(province) == {there.pk}
+    assert listed(client_for(world.officer)) == {here.pk}
+    assert listed(client_for(world.other_officer)) == {there.pk}

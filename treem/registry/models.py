@@ -335,8 +335,10 @@ class ChildQuerySet(models.QuerySet["Child"]):
         """
         on = on or dt.date.today()
         adult_born_by = years_before(on, ADULT_AGE)
-        return self.filter(status=ChildStatus.ACTIVE, merged_into__isnull=True).filter(
-            Q(birth_date__isnull=True) | Q(birth_date__gt=adult_born_by)
+        return self.filter(
+            Q(birth_date__isnull=True) | Q(birth_date__gt=adult_born_by),
+            status=ChildStatus.ACTIVE,
+            merged_into__isnull=True,
         )
 
     def in_age_group(self, slug: str, on: dt.date | None = None) -> ChildQuerySet:

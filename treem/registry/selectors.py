@@ -151,11 +151,13 @@ def uses_trigram() -> bool:
 def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Child]:
     """The children the user may see, filtered and in Vietnamese order (given name first)."""
     f = filters or ChildFilters()
-    qs: Any = children_in_scope(user=user).filter(merged_into__isnull=True)
+    qs: Any = children_in_scope(user=user)
     if f.status == "active" or not f.status:
-        qs = qs.active()
+        qs = qs.active()  # merged records excluded with the rest
     elif f.status != "all":
-        qs = qs.filter(status=f.status)
+        qs = qs.filter(status=f.status, merged_into__isnull=True)
+    else:
+        qs = qs.filter(merged_into__isnull=True)
     if f.village:
         area = Area.objects.filter(key=f.village).first()
         if area is None:

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from treem.core.access import Cap, has_capability, scoped
+from treem.core.access import Cap, has_capability, scope_paths, scoped
 from treem.core.current import current_area
 from treem.core.models import Area, AreaLevel
 from treem.core.pagination import counted_page
@@ -240,7 +240,11 @@ def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[C
     if refused:
         qs = qs.none()
     if not filters.village:
-        qs = qs.filter(area_path__startswith=area.path)
+        # the area in focus, unless the user's whole scope lies in it already (a
+        # commune officer in her commune): the same rows, one condition less
+        scope = scope_paths(request.user, Cap.REGISTRY_VIEW)
+        if scope is None or not scope or any(not p.startswith(area.path) for p in scope):
+            qs = qs.filter(area_path__startswith=area.path)
     return form, qs
 
 
