@@ -18,6 +18,9 @@ M abuse cases with their forms and M/2 injury incidents; then times, for 2026:
     hand-written SQL GROUP BY over the same tables at the same grain (read only); for
     the indicators counting distinct children, also against a hand-written GROUP BY
     giving the same numbers (GROUPING SETS: the finest grain alone does not);
+  - for the case indicators (small: tens of thousands of rows, where writing a few
+    thousand values weighs against a read-only GROUP BY), the engine's counting step
+    alone (its read-only statement into a temporary table) against the hand SQL;
   - the shared children scan against a hand-written single scan at the same grain;
   - the province roll-up read (the report table for the province, all indicators);
   - a linear extrapolation to 25,000,000 children.
@@ -461,6 +464,7 @@ def main() -> None:
         f"{'ratio 1st':>9} {'ratio re':>9} {'rows':>7}"
     )
     same = []
+    counting = []
     for ind in inds:
         clear([ind])
         t1 = time.perf_counter()
@@ -475,12 +479,29 @@ def main() -> None:
         if ind.slug in HAND_SAME_SQL:
             sql = HAND_SAME_SQL[ind.slug]
             same.append((ind.slug, f, again, best_of(lambda s=sql: _run(s, params, WORK_MEM), 3)))
+        if ind.slug in ("abused_children", "abuse_cases", "injured_children", "injury_deaths"):
+            hand_sql = HAND_SAME_SQL.get(ind.slug, HAND_SQL[ind.slug])
+            counting.append(
+                (
+                    ind.slug,
+                    best_of(lambda ind=ind: _run_counting(ind, p, province), args.repeat),
+                    best_of(lambda s=hand_sql: _run(s, params, WORK_MEM), args.repeat),
+                )
+            )
     print(
         "\ndistinct children: the hand SQL above counts the finest grain only (a lower bound);"
         " by hand, the same numbers (GROUPING SETS):"
     )
     for slug, f, again, hand in same:
         print(f"{slug:34} {f:9.3f} {again:9.3f} {hand:9.3f} {f / hand:9.2f} {again / hand:9.2f}")
+
+    print(
+        "\nthe case indicators' counting alone (the engine's read-only statement, every "
+        "stored key and the zero rows into its temporary table; nothing written to the "
+        "values) against the hand SQL giving the same numbers:"
+    )
+    for slug, engine_s, hand in counting:
+        print(f"{slug:34} {engine_s:9.3f} {'':9} {hand:9.3f} {engine_s / hand:9.2f}")
 
     # 3. The shared children scan against its hand-written reference: the same one scan
     # at the same grain, read only.
@@ -525,6 +546,20 @@ def Child_count() -> int:
     from treem.registry.models import Child
 
     return Child.objects.count()
+
+
+def _run_counting(indicator, period, province) -> None:
+    """The engine's counting step for one indicator as a computation runs it (settings,
+    the counting SELECT into its temporary table), without the write that follows."""
+    from django.db import transaction
+
+    from treem.reports.engine import _computation_settings, _counted_select, _temporary
+
+    select, params, _ctes, _cte_params = _counted_select(indicator, period, [province.path])
+    with transaction.atomic(), connection.cursor() as c:
+        _computation_settings(c)
+        with _temporary(c, "bench_counted", select, params):
+            pass
 
 
 def _run(sql: str, params: dict, work_mem: str) -> None:

@@ -282,11 +282,13 @@ def _case_facts(period: Period, paths: list[str], *, children: bool) -> list[Fac
         d_abuse_form=F("form"),
     )
     # A child's cases can differ in setting: the total and the setting rows count distinct
-    # victims; a case has one setting, so for cases the rows are the units.
+    # victims; a case has one setting, and each form once (caseform_unique_case_form), so
+    # for cases the rows are the units (counted without DISTINCT, which makes PostgreSQL
+    # sort every row instead of hashing them).
     distinct = "k" if children else None
     return [
         Fact(base, ("sex", "age_group", "setting"), distinct=distinct),
-        Fact(forms, ("abuse_form",), only="abuse_form", distinct="k"),
+        Fact(forms, ("abuse_form",), only="abuse_form", distinct=distinct),
     ]
 
 
