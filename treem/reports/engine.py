@@ -332,14 +332,15 @@ def _zero_select(indicator: Indicator, paths: list[str]) -> tuple[str, list[Any]
         Area.objects.filter(
             under_paths(paths, "path"), level=AreaLevel.COMMUNE, valid_to__isnull=True
         )
+        .order_by()
         .values("id")
         .query.sql_with_params()
     )
     key_rows = " UNION ALL ".join("SELECT %s AS disaggregation" for _k in keys)
     return (
-        f"SELECT z0.id AS area_id, z.disaggregation, CAST(0 AS bigint) AS n FROM {_q(Area._meta.db_table)} z0 "
-        f"CROSS JOIN ({key_rows}) z WHERE z0.id IN ({communes_sql})",
-        [*keys, *communes_params],
+        f"SELECT z0.id AS area_id, z.disaggregation, CAST(0 AS bigint) AS n "
+        f"FROM ({communes_sql}) z0 CROSS JOIN ({key_rows}) z",
+        [*communes_params, *keys],
     )
 
 
