@@ -253,3 +253,32 @@ def test_counting_an_id_number_search_reads_only_the_index(
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using child_unique_id_number" in plan, plan
     assert counted.count() == 3
+
+
+def test_dashboard_counts_of_a_commune_and_its_province_agree(world: Any, child_maker: Any) -> None:
+    """The dashboard's counts are read one way for a commune and another for a province
+    (see `registry_counts`): both count the same children."""
+    a = child_maker("Nguyễn Văn An")
+    b = child_maker("Lê Thị Bình", sex="female", area=world.village2)
+    c = child_maker("Trần Văn Cường", actor=world.other_officer, area=world.other_village)
+    child_maker("Phạm Văn Dũng")
+    services.circumstance_add(actor=world.officer, child=a, kind="special", group="d")
+    services.circumstance_add(actor=world.officer, child=a, kind="special", group="a")
+    services.circumstance_add(actor=world.officer, child=b, kind="at_risk", group="a")
+    services.circumstance_add(actor=world.other_officer, child=c, kind="special", group="d")
+    services.circumstance_add(
+        actor=world.officer,
+        child=b,
+        kind="special",
+        group="d",
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2020, 1, 1),
+    )  # ended: not counted
+
+    commune = selectors.registry_counts(user=world.officer, area=world.commune)
+    assert (commune["total"], commune["special"], commune["at_risk"]) == (3, 1, 1)
+    other = selectors.registry_counts(user=world.other_officer, area=world.other_commune)
+    assert (other["total"], other["special"], other["at_risk"]) == (1, 1, 0)
+    province = selectors.registry_counts(user=world.province_officer, area=world.province)
+    for key in ("total", "special", "at_risk", "problems"):
+        assert province[key] == commune[key] + other[key], key

@@ -630,16 +630,22 @@ def registry_counts(*, user: Any, area: Area) -> dict[str, int]:
     problem = Q()
     for key in ("no_id", "bad_id", "no_name", "no_birth_date", "no_sex", "no_ethnicity"):
         problem |= conds[key]
-    special = Exists(
-        ChildCircumstance.objects.filter(_ongoing(), child_id=OuterRef("pk"), kind="special")
-    )
-    at_risk = Exists(
-        ChildCircumstance.objects.filter(_ongoing(), child_id=OuterRef("pk"), kind="at_risk")
-    )
+
+    def having(kind: str) -> Q:
+        ongoing = ChildCircumstance.objects.filter(_ongoing(), kind=kind)
+        if area.level < AreaLevel.COMMUNE:
+            # a district or province (up to a million children): one look-up table of the
+            # children with such a circumstance, probed per child (PostgreSQL: a hashed
+            # subplan, 0.45 s for 1 M children against 1.5 s for a probe of the index each)
+            return Q(pk__in=ongoing.values("child_id"))
+        # a commune's few thousand children: a probe of the index each (the look-up
+        # table would read every circumstance of the province: 60 ms against 9 ms)
+        return Q(Exists(ongoing.filter(child_id=OuterRef("pk"))))
+
     return qs.aggregate(
         total=Count("id"),
-        special=Count("id", filter=Q(special)),
-        at_risk=Count("id", filter=Q(at_risk)),
+        special=Count("id", filter=having("special")),
+        at_risk=Count("id", filter=having("at_risk")),
         problems=Count("id", filter=problem),
     )
 
