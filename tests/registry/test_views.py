@@ -353,3 +353,38 @@ def test_list_filters_and_row_labels_follow_the_language(
     again = page()
     assert '<option value="female" selected>Nữ</option>' in again
     assert "<td>Nữ</td>" in again and "Female" not in again
+
+
+def test_data_quality_above_a_commune_counts_per_commune(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    """A province officer's data-quality table has a row per commune (a province's
+    villages, many named alike, would say little), each with the counts its commune's
+    officer sees, and each count leads to that commune's children."""
+    child_maker("Lê Văn Thiếu")  # no ID number, no caregiver
+    child_maker("Lê Văn Đủ", id_number=None, area=world.village2)
+    child_maker("Trần Thị Xa", actor=world.other_officer, area=world.other_village)
+    url = reverse("registry:data_quality")
+    page = client_for(world.province_officer).get(url).content.decode()
+    table = page[page.index('id="quality"') : page.index("</table>")]
+    assert "<th>Xã, phường</th>" in table
+    rows = {
+        name: row
+        for row in table.split("<tr>")[2:]
+        for name in (world.commune.full_name, world.other_commune.full_name)
+        if f"<td>{name}</td>" in row
+    }
+    assert set(rows) == {world.commune.full_name, world.other_commune.full_name}
+    # the commune's own page counts the same: 2 children, both without an ID number
+    own = client_for(world.officer).get(url).content.decode()
+    own_total = own[own.index("<tfoot>") : own.index("</tfoot>")]
+    mine = rows[world.commune.full_name]
+    assert '<td class="num">2</td>' in mine and '<th class="num">2</th>' in own_total
+    link = f'?problem=no_id&amp;commune={world.commune.pk}"'
+    assert link in mine
+    listing = client_for(world.province_officer).get(
+        url, {"problem": "no_id", "commune": world.commune.pk}
+    )
+    body = listing.content.decode()
+    assert "Lê Văn Thiếu" in body and "Lê Văn Đủ" in body and "Trần Thị Xa" not in body
+    assert f"<h2>Chưa có số định danh · {world.commune.full_name}</h2>" in body

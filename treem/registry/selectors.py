@@ -589,24 +589,58 @@ QUALITY_LABELS = {
 
 
 def data_quality_summary(*, user: Any, area: Area | None = None) -> dict[str, Any]:
-    """Counts of each problem per village (one GROUP BY), over the active children."""
+    """Counts of each problem over the active children, per village in a commune (and
+    per commune above one: a province's thousands of villages, many named alike, would
+    say little), with the totals.
+
+    Rows: {"area_id", "name", "village" (False: the commune itself, children recorded
+    without a village), "total", one count per problem}; `by` says what a row is.
+
+    One GROUP BY for all problems but the missing caregiver, grouped by the id alone (the
+    groups are estimated well and hashed; with the area's columns the estimate reached
+    the number of children and 1 M rows were sorted on disk), the names read for the
+    rows found. Children without a caregiver are counted apart, as a condition of their
+    own (an anti-join, parallel), not an index probe per child inside the counts (1 M
+    probes one after the other: 1.6 s of 2 s for a province)."""
     qs = children_in_scope(user=user).active()
     if area is not None:
         qs = qs.filter(area_path__startswith=area.path)
+    by = "commune" if area is not None and area.level < AreaLevel.COMMUNE else "village"
+    group = "commune_id" if by == "commune" else "area_id"
     conds = _quality_conditions()
-    aggregates = {key: Count("id", filter=cond) for key, cond in conds.items()}
-    rows = list(
-        qs.values("area_id", "area__name", "area__level", "area__code")
-        .annotate(total=Count("id"), **aggregates)
-        .order_by("area__level", "area__code")
+    apart = "no_caregiver"
+    aggregates = {key: Count("id", filter=cond) for key, cond in conds.items() if key != apart}
+    rows = list(qs.values(group).annotate(total=Count("id"), **aggregates).order_by())
+    missing = dict(
+        qs.filter(conds[apart]).values(group).annotate(n=Count("id")).values_list(group, "n")
     )
+    areas = {
+        a["id"]: a
+        for a in Area.objects.filter(pk__in=[r[group] for r in rows]).values(
+            "id", "name", "full_name", "level", "code"
+        )
+    }
+    for r in rows:
+        a = areas[r[group]]
+        r["area_id"] = r.pop(group)
+        r["name"] = a["full_name"] if by == "commune" else a["name"]
+        r["village"] = a["level"] == AreaLevel.VILLAGE
+        r["sort"] = (a["level"], a["code"])
+        r[apart] = missing.get(r["area_id"], 0)
+    rows.sort(key=lambda r: r.pop("sort"))
     totals = {key: sum(r[key] for r in rows) for key in [*conds, "total"]}
-    return {"rows": rows, "totals": totals, "keys": list(conds)}
+    return {"rows": rows, "totals": totals, "keys": list(conds), "by": by}
 
 
 def data_quality_list(
-    *, user: Any, problem: str, area: Area | None = None, village: int | None = None
+    *,
+    user: Any,
+    problem: str,
+    area: Area | None = None,
+    village: int | None = None,
+    commune: int | None = None,
 ) -> QuerySet[Child]:
+    """The active children with `problem`, in the area, a village or a commune of it."""
     conds = _quality_conditions()
     if problem not in conds:
         raise Http404
@@ -615,6 +649,8 @@ def data_quality_list(
         qs = qs.filter(area_path__startswith=area.path)
     if village:
         qs = qs.filter(area_id=village)
+    if commune:
+        qs = qs.filter(commune_id=commune)
     return qs.filter(conds[problem]).select_related("area", "ethnicity").order_by("name_sort", "id")
 
 

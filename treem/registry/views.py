@@ -655,25 +655,46 @@ def data_quality(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     summary = selectors.data_quality_summary(user=request.user, area=area)
     problem = request.GET.get("problem", "")
+    place = {
+        key: int(v) for key in ("village", "commune") if (v := request.GET.get(key, "")).isdigit()
+    }
     listing = None
     if problem:
-        qs = selectors.data_quality_list(
-            user=request.user,
-            problem=problem,
-            area=area,
-            village=int(v) if (v := request.GET.get("village", "")).isdigit() else None,
-        )
+        qs = selectors.data_quality_list(user=request.user, problem=problem, area=area, **place)
         listing = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(selectors.QUALITY_LABELS)
+    keys = summary["keys"]
+    by = summary["by"]
+
+    def cells(counts: dict[str, int], where: str) -> list[tuple[int, str]]:
+        """(count, the link to its children) of each problem, in the columns' order."""
+        return [(counts[key], f"?problem={key}{where}" if counts[key] else "") for key in keys]
+
+    rows = [
+        {
+            "name": r["name"],
+            "known": r["village"] or by == "commune",
+            "total": r["total"],
+            "cells": cells(r, f"&{by}={r['area_id']}"),
+        }
+        for r in summary["rows"]
+    ]
     return render(
         request,
         "registry/data_quality.html",
         {
             "area": area,
-            "summary": summary,
-            "labels": labels,
+            "by": by,
+            "headers": [labels[key] for key in keys],
+            "rows": rows,
+            "total": summary["totals"]["total"],
+            "total_cells": cells(summary["totals"], ""),
             "problem": problem,
             "problem_label": labels.get(problem, ""),
+            # the village or commune the listing is narrowed to, by name
+            "place": next(
+                (r["name"] for r in summary["rows"] if place.get(by) == r["area_id"]), ""
+            ),
             "page": listing,
             "export_url": reverse("registry:export_quality"),
         },

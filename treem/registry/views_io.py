@@ -314,13 +314,13 @@ def quality_export(request: HttpRequest) -> HttpResponse:
     keys = [problem] if problem else list(labels)
     if problem and problem not in labels:
         raise Http404
-    village = int(v) if (v := request.GET.get("village", "")).isdigit() else None
+    place = {
+        key: int(v) for key in ("village", "commune") if (v := request.GET.get(key, "")).isdigit()
+    }
 
     def rows() -> Any:
         for key in keys:
-            qs = selectors.data_quality_list(
-                user=request.user, problem=key, area=area, village=village
-            )
+            qs = selectors.data_quality_list(user=request.user, problem=key, area=area, **place)
             for child in qs.iterator(chunk_size=2000):
                 yield key, str(labels[key]), child
 
