@@ -184,3 +184,107 @@ def test_a_filter_value_the_form_refuses_selects_nothing_not_everything(
     assert sheet_rows(res.content)[1][4:] == []
     res = officer.get("/tre-em/xuat-excel/?sex=robot")
     assert sheet_rows(res.content)[1][4:] == []
+
+
+def test_list_export_reads_the_same_values_chunk_by_chunk(
+    world: World, child_maker: Any, monkeypatch: Any
+) -> None:
+    """The list export reads children a chunk at a time with their caregivers and
+    circumstances in one query each (`export_children`); every cell equals what the
+    children read one by one through Django's relations (`export_queryset`) give."""
+    from treem.registry import exporting
+    from treem.registry.models import Child, Ethnicity
+
+    monkeypatch.setattr(exporting, "EXPORT_CHUNK", 2)  # several chunks, one partial
+    made = []
+    for i, (area, carers) in enumerate(
+        [
+            (
+                world.village,
+                [("father", "Lê Văn Ba", 1980, ""), ("mother", "Lê Thị Mẹ", None, "0912345678")],
+            ),
+            (
+                world.commune,
+                [("guardian", "Bà Ngoại", 1950, "0987654321"), ("mother", "Mẹ Hai", 1991, "")],
+            ),
+            (world.village2, []),
+            (
+                world.village,
+                [
+                    ("mother", "Trần Thị Một", 1988, ""),
+                    ("mother", "Trần Thị Hai", 1989, "0933111222"),
+                ],
+            ),
+            (world.village2, [("other", "Chú Tư", None, "0977888999")]),
+        ]
+    ):
+        child = child_maker(
+            f"Nguyễn Văn Số {i}",
+            area=area,
+            ethnicity=Ethnicity.objects.get(code="01") if i % 2 else None,
+            poverty=["none", "poor", "near_poor"][i % 3],
+            schooling=["primary", "", "out_of_school"][i % 3],
+        )
+        for relation, name, year, phone in carers:
+            services.caregiver_add(
+                actor=world.officer,
+                child=child,
+                relation=relation,
+                full_name=name,
+                birth_year=year,
+                phone=phone,
+            )
+        made.append(child)
+    services.circumstance_add(actor=world.officer, child=made[0], kind="special", group="d")
+    services.circumstance_add(actor=world.officer, child=made[0], kind="special", group="a")
+    services.circumstance_add(actor=world.officer, child=made[1], kind="at_risk", group="a")
+    services.circumstance_add(
+        actor=world.officer,
+        child=made[2],
+        kind="special",
+        group="b",
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2020, 1, 1),
+    )
+    removed = services.circumstance_add(
+        actor=world.officer, child=made[3], kind="special", group="c"
+    )
+    services.circumstance_remove(actor=world.officer, circumstance=removed)
+    gone = made[4].caregivers.get()
+    services.caregiver_remove(actor=world.officer, caregiver=gone)
+
+    qs = Child.objects.filter(pk__in=[c.pk for c in made]).order_by("pk")
+    columns = exporting._list_columns()
+
+    def cells(children: Any) -> list[list[Any]]:
+        return [[get(c) for _h, _w, get in columns] for c in children]
+
+    fast = cells(exporting.export_children(qs))
+    assert fast == cells(exporting.export_queryset(qs))
+    assert len(fast) == 5
+    father, mother = fast[0][9], fast[0][11]
+    assert (father, mother, fast[0][14]) == ("Lê Văn Ba", "Lê Thị Mẹ", "0912345678")
+    assert fast[0][20] == "a, d" and fast[2][20] == "" and fast[3][20] == ""
+    assert fast[1][6] == "" and fast[0][6] == world.village.name  # village, or none
+
+
+def test_an_export_too_large_for_one_file_is_refused_with_a_message(
+    world: World, children: dict[str, Any], client_for: Any, monkeypatch: Any
+) -> None:
+    """Above the rows one export writes (a province's list), the officer is sent back to
+    the page she came from, filters kept, and told to narrow the list; below it, the
+    file comes as before."""
+    from treem.registry import views_io
+
+    monkeypatch.setattr(views_io, "EXPORT_MAX_ROWS", 1)  # the commune has 2 children
+    client = client_for(world.officer)
+    res = client.get("/tre-em/xuat-excel/", {"village": "", "status": "all"}, follow=True)
+    assert res.redirect_chain[-1][0] == "/tre-em/?village=&status=all"
+    body = res.content.decode()
+    assert "Danh sách có hơn 1 trẻ, quá nhiều để xuất một lần." in body
+    quality = client.get("/tre-em/chat-luong-du-lieu/xuat-excel/", follow=True)
+    assert quality.redirect_chain[-1][0] == "/tre-em/chat-luong-du-lieu/"
+    assert "quá nhiều để xuất một lần" in quality.content.decode()
+    monkeypatch.setattr(views_io, "EXPORT_MAX_ROWS", 2)
+    ok = client.get("/tre-em/xuat-excel/")
+    assert ok.status_code == 200 and ok["Content-Type"].startswith("application/vnd.openxmlformats")

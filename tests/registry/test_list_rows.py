@@ -115,3 +115,17 @@ def test_list_shows_the_area_in_focus_within_the_scope(
     assert listed(province) == {there.pk}
     assert listed(client_for(world.officer)) == {here.pk}
     assert listed(client_for(world.other_officer)) == {there.pk}
+
+
+def test_list_rows_in_english(world: Any, client_for: Any, child_maker: Any) -> None:
+    """The words a row writes in Python are translated like the template's."""
+    from treem.registry.models import Child
+
+    child = child_maker("Lê Văn Xã", area=world.commune)
+    # a number imported before the checks caught it, kept and flagged
+    Child.objects.filter(pk=child.pk).update(id_number="001234567890", id_number_valid=False)
+    client = client_for(world.officer)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("registry:child_list")).content.decode()
+    assert '<span class="muted">village unknown</span>' in body
+    assert '<span class="badge danger">wrong</span>' in body  # the number fails its checks

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
-from typing import Any
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from treem.registry.models import (
     Child,
     ChildCircumstance,
     DisabilityLevel,
+    Ethnicity,
     Poverty,
     Schooling,
     Sex,
@@ -61,6 +63,13 @@ def _label(choices: Any, value: str) -> str:
     return str(dict(choices).get(value, value)) if value else ""
 
 
+def _labeller(choices: Any) -> Any:
+    """`_label` for one set of choices, their texts read once (per export, so in the
+    language of the request)."""
+    texts = {key: str(text) for key, text in choices}
+    return lambda value: texts.get(value, value) if value else ""
+
+
 def _group_letters(child: Child) -> str:
     circs = getattr(child, "ongoing_circumstances", None)
     if circs is None:
@@ -73,18 +82,30 @@ def _group_letters(child: Child) -> str:
     return ", ".join(sorted(set(letters)))
 
 
+_CARERS = "_export_carers"
+
+
+def _carers(child: Child) -> tuple[dict[str, Caregiver], str]:
+    """The child's first caregiver of each relation and the first phone number among
+    them, read once per child (an export asks five times a row)."""
+    found = child.__dict__.get(_CARERS)
+    if found is None:
+        by_relation: dict[str, Caregiver] = {}
+        phone = ""
+        for cg in child.caregivers.all():
+            if cg.removed_at is None:
+                by_relation.setdefault(cg.relation, cg)
+                phone = phone or cg.phone
+        found = child.__dict__[_CARERS] = (by_relation, phone)
+    return found
+
+
 def _caregiver(child: Child, relation: str) -> Caregiver | None:
-    for cg in child.caregivers.all():
-        if cg.relation == relation and cg.removed_at is None:
-            return cg
-    return None
+    return _carers(child)[0].get(relation)
 
 
 def _phone(child: Child) -> str:
-    for cg in child.caregivers.all():
-        if cg.phone and cg.removed_at is None:
-            return cg.phone
-    return ""
+    return _carers(child)[1]
 
 
 def export_queryset(qs: QuerySet[Child]) -> QuerySet[Child]:
@@ -101,6 +122,99 @@ def export_queryset(qs: QuerySet[Child]) -> QuerySet[Child]:
     )
 
 
+class _Ongoing(NamedTuple):
+    kind: str
+    group: str
+    end_date: dt.date | None
+
+
+# The columns `child_list_workbook` reads from the child row itself.
+_LIST_FIELDS = (
+    "id",
+    "full_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "ethnicity_id",
+    "id_number",
+    "birth_registration_place",
+    "area_id",
+    "commune_id",
+    "address",
+    "household_head",
+    "poverty",
+    "health_insurance_number",
+    "schooling",
+    "disability_type",
+    "disability_level",
+    "notes",
+)
+EXPORT_CHUNK = 2000
+
+
+def export_children(qs: QuerySet[Child]) -> Iterator[Child]:
+    """The children of `qs` with what a list export shows, read a chunk at a time: the
+    child's own columns, then for the chunk one query for the caregivers and one for
+    the ongoing circumstances, and the villages' and ethnic groups' names by id. The
+    same values as `export_queryset`, without a related object built per row (measured
+    on 20,000 children: 3.3 s to read through `export_queryset`)."""
+    ethnicities = dict(Ethnicity.objects.values_list("id", "name"))
+    areas: dict[int, Area] = {}
+    today = dt.date.today()
+    rows = qs.only(*_LIST_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
+        ids = [c.pk for c in chunk]
+        carers: dict[int, list[Caregiver]] = {}
+        for cg in Caregiver.objects.filter(child_id__in=ids, removed_at__isnull=True).only(
+            "id", "child_id", "relation", "full_name", "birth_year", "phone", "removed_at"
+        ):
+            carers.setdefault(cg.child_id, []).append(cg)
+        ongoing: dict[int, list[_Ongoing]] = {}
+        for child_id, kind, group, end in (
+            ChildCircumstance.objects.filter(child_id__in=ids, removed_at__isnull=True)
+            .exclude(end_date__lt=today)
+            .order_by("id")
+            .values_list("child_id", "kind", "group", "end_date")
+        ):
+            ongoing.setdefault(child_id, []).append(_Ongoing(kind, group, end))
+        missing = {c.area_id for c in chunk} - areas.keys()
+        if missing:
+            areas.update(
+                (a.pk, a) for a in Area.objects.filter(pk__in=missing).only("id", "name", "code")
+            )
+        for c in chunk:
+            by_relation: dict[str, Caregiver] = {}
+            phone = ""
+            for cg in carers.get(c.pk, []):
+                by_relation.setdefault(cg.relation, cg)
+                phone = phone or cg.phone
+            c.__dict__[_CARERS] = (by_relation, phone)
+            c.ongoing_circumstances = ongoing.get(c.pk, [])  # type: ignore[attr-defined]
+            c.__dict__[_NAMES] = (
+                areas[c.area_id].name if c.area_id in areas else "",
+                ethnicities.get(c.ethnicity_id, "") if c.ethnicity_id else "",
+            )
+            yield c
+
+
+_NAMES = "_export_names"
+
+
+def _village_name(child: Child) -> str:
+    """The child's village (blank when recorded under the commune itself)."""
+    if child.area_id == child.commune_id:
+        return ""
+    names = child.__dict__.get(_NAMES)
+    return names[0] if names is not None else child.area.name
+
+
+def _ethnicity_name(child: Child) -> str:
+    names = child.__dict__.get(_NAMES)
+    if names is not None:
+        return str(names[1])
+    return child.ethnicity.name if child.ethnicity else ""
+
+
 # (header msgid, width, value getter) — the import template's headers, so an export
 # can be corrected and imported back.
 def _list_columns() -> list[tuple[str, int, Any]]:
@@ -110,14 +224,16 @@ def _list_columns() -> list[tuple[str, int, Any]]:
     def year_of(relation: str) -> Any:
         return lambda c: cg.birth_year or "" if (cg := _caregiver(c, relation)) else ""
 
+    sex, poverty = _labeller(Sex.choices), _labeller(Poverty.choices)
+    schooling, disability = _labeller(Schooling.choices), _labeller(DisabilityLevel.choices)
     return [
         (_("Họ và tên"), 26, lambda c: c.full_name),
         (_("Ngày sinh"), 12, _birth_cell),
-        (_("Giới tính"), 9, lambda c: _label(Sex.choices, c.sex)),
-        (_("Dân tộc"), 10, lambda c: c.ethnicity.name if c.ethnicity else ""),
+        (_("Giới tính"), 9, lambda c: sex(c.sex)),
+        (_("Dân tộc"), 10, _ethnicity_name),
         (_("Số định danh cá nhân"), 16, lambda c: c.id_number or ""),
         (_("Nơi đăng ký khai sinh"), 20, lambda c: c.birth_registration_place),
-        (_("Thôn"), 14, lambda c: c.area.name if c.area_id != c.commune_id else ""),
+        (_("Thôn"), 14, _village_name),
         (_("Địa chỉ"), 22, lambda c: c.address),
         (_("Chủ hộ"), 20, lambda c: c.household_head),
         (_("Họ tên cha"), 22, name_of("father")),
@@ -129,12 +245,12 @@ def _list_columns() -> list[tuple[str, int, Any]]:
         (
             _("Hộ nghèo, cận nghèo"),
             12,
-            lambda c: _label(Poverty.choices, c.poverty) if c.poverty != "none" else "",
+            lambda c: poverty(c.poverty) if c.poverty != "none" else "",
         ),
         (_("Số thẻ BHYT"), 17, lambda c: c.health_insurance_number),
-        (_("Tình trạng học tập"), 16, lambda c: _label(Schooling.choices, c.schooling)),
+        (_("Tình trạng học tập"), 16, lambda c: schooling(c.schooling)),
         (_("Dạng khuyết tật"), 16, lambda c: c.disability_type),
-        (_("Mức độ khuyết tật"), 14, lambda c: _label(DisabilityLevel.choices, c.disability_level)),
+        (_("Mức độ khuyết tật"), 14, lambda c: disability(c.disability_level)),
         (_("Hoàn cảnh đặc biệt"), 18, _group_letters),
         (_("Ghi chú"), 24, lambda c: c.notes),
     ]
@@ -212,7 +328,7 @@ def child_list_workbook(qs: QuerySet[Child], *, title: str = "") -> bytes:
     ws.append([])
     ws.append(head)
     n = 0
-    for n, c in enumerate(export_queryset(qs).iterator(chunk_size=2000), start=1):
+    for n, c in enumerate(export_children(qs), start=1):
         ws.append(_wo_row(ws, [n, *(get(c) for _h, _w, get in columns)]))
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{max(n + 4, 5)}"
     return _save(wb)

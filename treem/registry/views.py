@@ -173,9 +173,11 @@ def _result_rows(
     labels = _row_labels(get_language() or "")
     sexes, statuses = labels["sex"], labels["status"]
     special, short, at_risk = labels["special"], labels["short"], labels["at_risk"]
-    no_village = f'<span class="muted">{escape(_("chưa rõ thôn"))}</span>'
+    # (gettext outside the f-strings: makemessages does not read inside them)
+    unknown_village, wrong_word = _("chưa rõ thôn"), _("sai")
+    no_village = f'<span class="muted">{escape(unknown_village)}</span>'
     risk_word = escape(_("nguy cơ"))
-    wrong = f' <span class="badge danger">{escape(_("sai"))}</span>'
+    wrong = f' <span class="badge danger">{escape(wrong_word)}</span>'
     dash = '<span class="muted">—</span>'
     esc = html.escape  # the text of a cell (Django's escape adds a lazy-text check per call)
     rows = []
