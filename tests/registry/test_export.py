@@ -121,6 +121,10 @@ def test_village_book_has_one_sheet_per_village_in_the_usual_layout(
     assert ws["B9"].value == "Nguyễn Văn An"
     assert ws["C9"].value == dt.datetime(2016, 3, 5) and ws["C9"].number_format == "DD/MM/YYYY"
     assert "Mẹ: Trần Thị Cúc (1990)" in ws["G9"].value
+    # every cell of a row boxed and top-aligned; the caregivers' cell wraps its lines
+    assert all(ws.cell(row=9, column=col).border.left.style == "thin" for col in range(1, 14))
+    assert ws["B9"].alignment.vertical == "top" and not ws["B9"].alignment.wrap_text
+    assert ws["G9"].alignment.wrap_text
     assert wb["Nghĩa Thái"]["D9"].value == 2019  # a girl: the date goes under "Nữ"
 
 

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -420,6 +420,7 @@ def village_book_workbook(qs: QuerySet[Child], *, commune: Area, year: int | Non
         areas[c.area_id] = c.area
     wb = Workbook()
     wb.remove(wb.active)
+    _add_book_styles(wb)
     if not by_area:
         ws = wb.create_sheet(_("Sổ theo dõi"))
         ws.cell(row=1, column=1, value=_("Không có trẻ em nào trong phạm vi đã chọn."))
@@ -452,6 +453,23 @@ _BOOK_HEAD = [
     ("Trợ giúp đã nhận", 26),
     ("Ghi chú", 18),
 ]
+
+
+# The book's cell styles, registered once per workbook: setting a border and an
+# alignment on each of a commune's ~40,000 cells made openpyxl hash the style objects
+# for each (1.2 s of a 3,300-children book); a named style is looked up by its name.
+_BOOK_CELL, _BOOK_WRAP, _BOOK_DATE = "TreEm - sổ", "TreEm - sổ, xuống dòng", "TreEm - sổ, ngày"
+
+
+def _add_book_styles(wb: Workbook) -> None:
+    for name, alignment, number_format in (
+        (_BOOK_CELL, _TOP, "General"),
+        (_BOOK_WRAP, _TOP_WRAP, "General"),
+        (_BOOK_DATE, _TOP, DATE_FORMAT),
+    ):
+        style = NamedStyle(name=name, border=_BOX, alignment=alignment)
+        style.number_format = number_format
+        wb.add_named_style(style)
 
 
 def _village_sheet(ws: Any, *, area: Area, commune: Area, year: int, children: list[Child]) -> None:
@@ -514,10 +532,10 @@ def _village_sheet(ws: Any, *, area: Area, commune: Area, year: int, children: l
         ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=safe_cell(value))
-            cell.border = _BOX
-            cell.alignment = _TOP_WRAP if col in (7, 12, 13) else _TOP
             if isinstance(value, dt.date):
-                cell.number_format = DATE_FORMAT
+                cell.style = _BOOK_DATE
+            else:
+                cell.style = _BOOK_WRAP if col in (7, 12, 13) else _BOOK_CELL
         r += 1
     r += 1
     ws.cell(row=r, column=2, value=_("Tổng số: %(n)d trẻ em") % {"n": len(children)}).font = _BOLD
