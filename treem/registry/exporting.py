@@ -35,6 +35,7 @@ from treem.registry.models import (
     Sex,
     Support,
 )
+from treem.registry.services import EDITABLE_FIELDS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -128,27 +129,9 @@ class _Ongoing(NamedTuple):
     end_date: dt.date | None
 
 
-# The columns `child_list_workbook` reads from the child row itself.
-_LIST_FIELDS = (
-    "id",
-    "full_name",
-    "birth_date",
-    "birth_date_precision",
-    "sex",
-    "ethnicity_id",
-    "id_number",
-    "birth_registration_place",
-    "area_id",
-    "commune_id",
-    "address",
-    "household_head",
-    "poverty",
-    "health_insurance_number",
-    "schooling",
-    "disability_type",
-    "disability_level",
-    "notes",
-)
+# The columns `child_list_workbook` reads from the child row itself: the record's own
+# fields (those an officer edits) and the commune.
+_LIST_FIELDS = ("id", "commune", *EDITABLE_FIELDS)
 EXPORT_CHUNK = 2000
 
 
