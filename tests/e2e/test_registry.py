@@ -39,3 +39,28 @@ def test_officer_searches_without_diacritics_and_opens_child(
     rows.first.click()
     page.wait_for_selector("h1:has-text('Nguyễn Văn Khải')")
     assert "20/05/2017" in page.inner_text("main")
+
+
+def test_officer_opens_the_move_section_and_moves_a_child(
+    world: World, live_server: Any, page: Any
+) -> None:
+    """The move form arrives when its section is opened, then moves the child."""
+    child = services.child_create(
+        actor=world.officer,
+        area=world.village,
+        full_name="Phạm Văn Chuyển",
+        birth_date=dt.date(2016, 2, 1),
+        sex="male",
+    )
+    log_in(page, live_server, "canbo", PASSWORD)
+    page.wait_for_selector("h1")
+    page.goto(f"{live_server.url}/tre-em/{child.pk}/")
+    assert page.locator("#move select").count() == 0  # nothing listed until asked
+    page.click("#move summary")
+    page.wait_for_selector("#move select[name=to_commune]")
+    page.select_option("#move select[name=to_commune]", str(world.other_commune.pk))
+    page.fill("#move input[name=date]", dt.date.today().strftime("%d/%m/%Y"))
+    page.click("#move button")
+    page.wait_for_selector("text=Đã chuyển hồ sơ trẻ.")
+    child.refresh_from_db()
+    assert child.commune_id == world.other_commune.pk

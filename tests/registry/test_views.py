@@ -388,3 +388,27 @@ def test_data_quality_above_a_commune_counts_per_commune(
     body = listing.content.decode()
     assert "Lê Văn Thiếu" in body and "Lê Văn Đủ" in body and "Trần Thị Xa" not in body
     assert f"<h2>Chưa có số định danh · {world.commune.full_name}</h2>" in body
+
+
+def test_move_form_is_loaded_when_asked_for(
+    world: Any, client_for: Any, kid: Child, django_assert_max_num_queries: Any
+) -> None:
+    """The child page no longer lists the province's communes: the move section loads
+    its form when opened (a fragment for the page, a page of its own without
+    JavaScript), for those who may move the child."""
+    detail = reverse("registry:child_detail", args=[kid.pk])
+    move = reverse("registry:child_move", args=[kid.pk])
+    client = client_for(world.officer)
+    body = client.get(detail).content.decode()
+    assert f'hx-get="{move}"' in body and world.other_commune.full_name not in body
+    fragment = client.get(move, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith("<form") and f'action="{move}"' in fragment
+    assert (
+        f'<option value="{world.other_commune.pk}">{world.other_commune.full_name}</option>'
+        in fragment
+    )
+    assert f'<option value="{world.commune.pk}"' not in fragment  # not to its own commune
+    page = client.get(move).content.decode()
+    assert "<h1>Chuyển đi xã khác · " in page and f'action="{move}"' in page
+    assert client_for(world.collaborator).get(move).status_code == 404
+    assert client_for(world.other_officer).get(move).status_code == 404

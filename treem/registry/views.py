@@ -398,9 +398,6 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.child_detail(user=request.user, pk=pk)
     child = data["child"]
     can_edit = services.can_edit(request.user, child) and not child.merged_into_id
-    communes = Area.objects.filter(
-        level=AreaLevel.COMMUNE, valid_to__isnull=True, province_code=child.province_code
-    ).exclude(pk=child.commune_id)
     context = {
         **data,
         "can_edit": can_edit,
@@ -409,7 +406,6 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "circumstance_form": forms.CircumstanceForm(),
         "support_form": forms.SupportForm(),
         "died_form": forms.DiedForm(),
-        "move_form": forms.MoveForm(communes=communes),
         "subtypes": SUBTYPES,
         "statuses": ChildStatus,
         "case_slot": _case_slot(request, child),
@@ -551,10 +547,30 @@ def child_died(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _move_targets(child: Child) -> Any:
+    """The communes a move form offers: the others of the child's province, by name."""
+    return (
+        Area.objects.filter(
+            level=AreaLevel.COMMUNE, valid_to__isnull=True, province_code=child.province_code
+        )
+        .exclude(pk=child.commune_id)
+        .only("id", "full_name")
+    )
+
+
 @login_required
-@require_POST
 def child_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the move form (the child page loads it when its section is opened: listing
+    a province's communes cost every view of a child page ~8 ms for a rare action);
+    POST: the move."""
     child = _child_for_write(request, pk)
+    if request.method != "POST":
+        if child.status != ChildStatus.ACTIVE or child.merged_into_id:
+            raise Http404
+        context = {"child": child, "move_form": forms.MoveForm(communes=_move_targets(child))}
+        partial = bool(request.headers.get("HX-Request"))
+        template = "registry/_move_form.html" if partial else "registry/child_move.html"
+        return render(request, template, context)
     communes = Area.objects.filter(level=AreaLevel.COMMUNE, valid_to__isnull=True)
     form = forms.MoveForm(request.POST, communes=communes)
     response = _run(
