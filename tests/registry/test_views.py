@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -388,6 +390,14 @@ def test_data_quality_above_a_commune_counts_per_commune(
     body = listing.content.decode()
     assert "Lê Văn Thiếu" in body and "Lê Văn Đủ" in body and "Trần Thị Xa" not in body
     assert f"<h2>Chưa có số định danh · {world.commune.full_name}</h2>" in body
+    # its export writes that listing only
+    export = f"/tre-em/chat-luong-du-lieu/xuat/?problem=no_id&amp;commune={world.commune.pk}"
+    assert f'href="{export}"' in body
+    book = openpyxl.load_workbook(
+        io.BytesIO(client_for(world.province_officer).get(export.replace("&amp;", "&")).content)
+    )
+    names = {row[3] for row in book.active.iter_rows(min_row=4, values_only=True)}
+    assert names == {"Lê Văn Thiếu", "Lê Văn Đủ"}
 
 
 def test_move_form_is_loaded_when_asked_for(

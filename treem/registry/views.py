@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -714,6 +715,9 @@ def data_quality(request: HttpRequest) -> HttpResponse:
                 (r["name"] for r in summary["rows"] if place.get(by) == r["area_id"]), ""
             ),
             "page": listing,
-            "export_url": reverse("registry:export_quality"),
+            # the export writes what the page lists: one problem of one village or
+            # commune when a count was chosen, else every problem of the area
+            "export_url": reverse("registry:export_quality")
+            + ("?" + urlencode({"problem": problem, **place}) if problem in labels else ""),
         },
     )
