@@ -251,6 +251,12 @@ def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> Qu
     extra = [Prefetch("commune", queryset=Area.objects.only("id", "full_name"))]
     qs = qs.only(*LIST_ROW_FIELDS).prefetch_related(*(extra if with_commune else []))
     if connection.vendor == "postgresql":
+        if not with_commune and tuple(qs.query.order_by) == ("name_sort", "id"):
+            # A commune's page is read with its count over all its rows (`counted_page`):
+            # sorted after they are read, never by walking the name index, which PostgreSQL
+            # costs as if the count stopped at the page (measured at 1 M children: 2.0 s
+            # walking the index over the province against 3 ms for the commune's rows).
+            qs = qs.alias(sort_unindexed=unindexed_name_sort()).order_by("sort_unindexed", "id")
         return qs.annotate(ongoing_pairs=_ongoing_pairs(dt.date.today()))
     ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
     return qs.prefetch_related(
