@@ -541,6 +541,9 @@ def merge_history(*, user: Any, area: Area | None = None, limit: int = 50) -> li
 QUALITY_CHECKS: list[tuple[str, Any]] = []
 
 
+MISMATCH_GROUPS = ("a", "n", "h")  # the groups whose record can contradict them
+
+
 def _quality_conditions() -> dict[str, Any]:
     from treem.registry.models import Caregiver as CG
 
@@ -553,10 +556,10 @@ def _quality_conditions() -> dict[str, Any]:
             )
         )
 
-    # Điều 10 defines three groups by facts the record also holds: an orphan of both
-    # parents with a father or mother recorded as not dead or missing; a child with a
-    # serious illness (n) whose household is neither poor nor near-poor; a child who left
-    # school to earn a living (h) recorded as at school.
+    # Điều 10 defines three groups (`MISMATCH_GROUPS`) by facts the record also holds: an
+    # orphan of both parents (a) with a father or mother recorded as not dead or missing; a
+    # child with a serious illness (n) whose household is neither poor nor near-poor; a
+    # child who left school to earn a living (h) recorded as at school.
     parent_alive = Exists(
         CG.objects.filter(
             child_id=OuterRef("pk"),
@@ -602,24 +605,38 @@ def data_quality_summary(*, user: Any, area: Area | None = None) -> dict[str, An
     Rows: {"area_id", "name", "village" (False: the commune itself, children recorded
     without a village), "total", one count per problem}; `by` says what a row is.
 
-    One GROUP BY for all problems but the missing caregiver, grouped by the id alone (the
-    groups are estimated well and hashed; with the area's columns the estimate reached
-    the number of children and 1 M rows were sorted on disk), the names read for the
-    rows found. Children without a caregiver are counted apart, as a condition of their
-    own (an anti-join, parallel), not an index probe per child inside the counts (1 M
-    probes one after the other: 1.6 s of 2 s for a province)."""
+    One GROUP BY for the problems read from the child's own row, grouped by the id alone
+    (the groups are estimated well and hashed; with the area's columns the estimate
+    reached the number of children and 1 M rows were sorted on disk), the names read for
+    the rows found. The two problems that look at other tables are counted apart, each
+    as a condition of its own rather than a probe per child inside the counts (1 M
+    probes run one after the other): children without a caregiver by an anti-join
+    (parallel), group mismatches among the children holding one of `MISMATCH_GROUPS`
+    (a semi-join first). Measured at 1 M children: 0.99 s for the counts with the
+    mismatches inside, 0.21 + 0.20 s apart."""
     qs = children_in_scope(user=user).active()
     if area is not None:
         qs = qs.filter(area_path__startswith=area.path)
     by = "commune" if area is not None and area.level < AreaLevel.COMMUNE else "village"
     group = "commune_id" if by == "commune" else "area_id"
     conds = _quality_conditions()
-    apart = "no_caregiver"
-    aggregates = {key: Count("id", filter=cond) for key, cond in conds.items() if key != apart}
+    # counted apart, each in a query of its own (see above); the group mismatches among the
+    # children holding one of those groups only (1.5 % of them): a semi-join first
+    holders = ChildCircumstance.objects.filter(
+        _ongoing(), kind=CircumstanceKind.SPECIAL, group__in=MISMATCH_GROUPS
+    ).order_by()
+    apart = {
+        "no_caregiver": qs.filter(conds["no_caregiver"]),
+        "group_mismatch": qs.filter(pk__in=holders.values("child_id")).filter(
+            conds["group_mismatch"]
+        ),
+    }
+    aggregates = {key: Count("id", filter=cond) for key, cond in conds.items() if key not in apart}
     rows = list(qs.values(group).annotate(total=Count("id"), **aggregates).order_by())
-    missing = dict(
-        qs.filter(conds[apart]).values(group).annotate(n=Count("id")).values_list(group, "n")
-    )
+    counted_apart = {
+        key: dict(part.values(group).annotate(n=Count("id")).values_list(group, "n"))
+        for key, part in apart.items()
+    }
     areas = {
         a["id"]: a
         for a in Area.objects.filter(pk__in=[r[group] for r in rows]).values(
@@ -632,7 +649,8 @@ def data_quality_summary(*, user: Any, area: Area | None = None) -> dict[str, An
         r["name"] = a["full_name"] if by == "commune" else a["name"]
         r["village"] = a["level"] == AreaLevel.VILLAGE
         r["sort"] = (a["level"], a["code"])
-        r[apart] = missing.get(r["area_id"], 0)
+        for key, counts in counted_apart.items():
+            r[key] = counts.get(r["area_id"], 0)
     rows.sort(key=lambda r: r.pop("sort"))
     totals = {key: sum(r[key] for r in rows) for key in [*conds, "total"]}
     return {"rows": rows, "totals": totals, "keys": list(conds), "by": by}
