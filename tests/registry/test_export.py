@@ -278,10 +278,14 @@ def test_an_export_too_large_for_one_file_is_refused_with_a_message(
     """Above the rows one export writes (a province's list), the officer is sent back to
     the page she came from, filters kept, and told to narrow the list; below it, the
     file comes as before."""
-    from treem.registry import views_io
+    from treem.registry import exporting
 
-    monkeypatch.setattr(views_io, "EXPORT_MAX_ROWS", 1)  # the commune has 2 children
+    monkeypatch.setattr(exporting, "EXPORT_MAX_ROWS", 1)  # the commune has 2 children
     client = client_for(world.officer)
+    # the list says so beside the export link's place, instead of a link that is refused
+    listed = client.get("/tre-em/", {"status": "all"}).content.decode()
+    assert "chọn xã, phường hoặc lọc thêm để xuất" in listed
+    assert 'href="/tre-em/xuat-excel/?' not in listed
     res = client.get("/tre-em/xuat-excel/", {"village": "", "status": "all"}, follow=True)
     assert res.redirect_chain[-1][0] == "/tre-em/?village=&status=all"
     body = res.content.decode()
@@ -289,6 +293,9 @@ def test_an_export_too_large_for_one_file_is_refused_with_a_message(
     quality = client.get("/tre-em/chat-luong-du-lieu/xuat-excel/", follow=True)
     assert quality.redirect_chain[-1][0] == "/tre-em/chat-luong-du-lieu/"
     assert "quá nhiều để xuất một lần" in quality.content.decode()
-    monkeypatch.setattr(views_io, "EXPORT_MAX_ROWS", 2)
+    monkeypatch.setattr(exporting, "EXPORT_MAX_ROWS", 2)
+    assert (
+        'href="/tre-em/xuat-excel/?' in client.get("/tre-em/", {"status": "all"}).content.decode()
+    )
     ok = client.get("/tre-em/xuat-excel/")
     assert ok.status_code == 200 and ok["Content-Type"].startswith("application/vnd.openxmlformats")

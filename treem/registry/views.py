@@ -26,7 +26,7 @@ from treem.core.access import Cap, has_capability, scope_paths, scoped
 from treem.core.current import current_area
 from treem.core.models import Area, AreaLevel
 from treem.core.pagination import counted_page
-from treem.registry import forms, selectors, services
+from treem.registry import exporting, forms, selectors, services
 from treem.registry.models import (
     SPECIAL_GROUP_SHORT,
     SUBTYPES,
@@ -282,6 +282,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "can_create": in_commune and has_capability(request.user, Cap.REGISTRY_CREATE),
         "is_officer": is_officer,
         "export_url": reverse("registry:export"),
+        # an export of more rows would be refused (`exporting.EXPORT_MAX_ROWS`): said here
+        "too_many_to_export": page.paginator.count > exporting.EXPORT_MAX_ROWS,
         # Only those who may import see the button (the import page answers 404 to others).
         "import_url": reverse("registry:import") if is_officer and in_commune else "",
         "query_string": request.GET.urlencode(),

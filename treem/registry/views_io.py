@@ -284,15 +284,10 @@ def _filtered(request: HttpRequest, area: Area) -> Any:
     return filtered_children(request, area)[1]
 
 
-# The most rows one export writes: ~10 s of writing (openpyxl, ~4,500 rows/s measured),
-# inside a request. A province's list is exported a commune (or a filter) at a time.
-EXPORT_MAX_ROWS = 50_000
-
-
 def _too_many(request: HttpRequest, querysets: list[Any], back: str) -> HttpResponse | None:
     """A redirect back with a message when the querysets together have more rows than
     one export writes (each counted no further than that)."""
-    left = EXPORT_MAX_ROWS
+    left = exporting.EXPORT_MAX_ROWS
     for qs in querysets:
         left -= qs.order_by()[: left + 1].count()
         if left < 0:
@@ -305,7 +300,7 @@ def _too_many(request: HttpRequest, querysets: list[Any], back: str) -> HttpResp
             "Danh sách có hơn %(max)s trẻ, quá nhiều để xuất một lần. Hãy chọn một xã, phường "
             "(hoặc lọc thêm) rồi xuất lại."
         )
-        % {"max": f"{EXPORT_MAX_ROWS:,}".replace(",", ".")},
+        % {"max": f"{exporting.EXPORT_MAX_ROWS:,}".replace(",", ".")},
     )
     query = request.GET.urlencode()
     return redirect(f"{back}?{query}" if query else back)
