@@ -89,18 +89,24 @@ def _group_letters(child: Child) -> str:
 _CARERS = "_export_carers"
 
 
+def _first_carers(caregivers: Iterable[Caregiver]) -> tuple[dict[str, Caregiver], str]:
+    """The first current caregiver of each relation and the first phone number among
+    them (caregivers in the model's order)."""
+    by_relation: dict[str, Caregiver] = {}
+    phone = ""
+    for cg in caregivers:
+        if cg.removed_at is None:
+            by_relation.setdefault(cg.relation, cg)
+            phone = phone or cg.phone
+    return by_relation, phone
+
+
 def _carers(child: Child) -> tuple[dict[str, Caregiver], str]:
-    """The child's first caregiver of each relation and the first phone number among
-    them, read once per child (an export asks five times a row)."""
+    """`_first_carers` of the child, read once per child (an export asks five times a
+    row; `export_children` sets it for a chunk at once)."""
     found = child.__dict__.get(_CARERS)
     if found is None:
-        by_relation: dict[str, Caregiver] = {}
-        phone = ""
-        for cg in child.caregivers.all():
-            if cg.removed_at is None:
-                by_relation.setdefault(cg.relation, cg)
-                phone = phone or cg.phone
-        found = child.__dict__[_CARERS] = (by_relation, phone)
+        found = child.__dict__[_CARERS] = _first_carers(child.caregivers.all())
     return found
 
 
@@ -169,12 +175,7 @@ def export_children(qs: QuerySet[Child]) -> Iterator[Child]:
                 (a.pk, a) for a in Area.objects.filter(pk__in=missing).only("id", "name", "code")
             )
         for c in chunk:
-            by_relation: dict[str, Caregiver] = {}
-            phone = ""
-            for cg in carers.get(c.pk, []):
-                by_relation.setdefault(cg.relation, cg)
-                phone = phone or cg.phone
-            c.__dict__[_CARERS] = (by_relation, phone)
+            c.__dict__[_CARERS] = _first_carers(carers.get(c.pk, []))
             c.ongoing_circumstances = ongoing.get(c.pk, [])  # type: ignore[attr-defined]
             c.__dict__[_NAMES] = (
                 areas[c.area_id].name if c.area_id in areas else "",

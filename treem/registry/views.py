@@ -671,14 +671,19 @@ def unmerge(request: HttpRequest, log_pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- data quality
 
 
+def quality_place(request: HttpRequest) -> dict[str, int]:
+    """The village or commune a data-quality listing (and its export) is narrowed to."""
+    return {
+        key: int(v) for key in ("village", "commune") if (v := request.GET.get(key, "")).isdigit()
+    }
+
+
 @login_required
 def data_quality(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     summary = selectors.data_quality_summary(user=request.user, area=area)
     problem = request.GET.get("problem", "")
-    place = {
-        key: int(v) for key in ("village", "commune") if (v := request.GET.get(key, "")).isdigit()
-    }
+    place = quality_place(request)
     listing = None
     if problem:
         qs = selectors.data_quality_list(user=request.user, problem=problem, area=area, **place)

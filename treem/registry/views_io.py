@@ -341,9 +341,9 @@ def quality_export(request: HttpRequest) -> HttpResponse:
     keys = [problem] if problem else list(labels)
     if problem and problem not in labels:
         raise Http404
-    place = {
-        key: int(v) for key in ("village", "commune") if (v := request.GET.get(key, "")).isdigit()
-    }
+    from treem.registry.views import quality_place
+
+    place = quality_place(request)
 
     lists = {
         key: selectors.data_quality_list(user=request.user, problem=key, area=area, **place)
