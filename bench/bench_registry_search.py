@@ -329,9 +329,7 @@ def report(label: str, times: list[float]) -> None:
     )
 
 
-def time_selector(
-    user: object, qs_list: list[str]
-) -> tuple[list[float], list[float], list[float]]:
+def time_selector(user: object, qs_list: list[str]) -> tuple[list[float], list[float], list[float]]:
     """Per search: the first page of 50 (the selector's queryset built, its statements
     run, its rows made into children), the part of it inside `cursor.execute` (the
     database running the statements and sending the rows), and the API's capped count."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -255,7 +256,6 @@ def test_counting_an_id_number_search_reads_only_the_index(
     assert counted.count() == 3
 
 
-
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's planner")
 def test_an_id_number_search_in_a_commune_can_check_the_number_in_the_scope_index(
     world: Any, child_maker: Any
@@ -341,3 +341,71 @@ def test_a_communes_list_page_is_sorted_after_reading_not_by_walking_the_name_in
         cursor.execute(f"EXPLAIN {sql}")  # the query as it ran, its values in place
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "child_name_sort_idx" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("who", "query"),
+    [("officer", ""), ("officer", "?sex=female&age_group=6_11"), ("collaborator", "?page=2")],
+)
+def test_a_communes_list_page_reads_its_ids_and_count_from_the_scope_index(
+    world: Any, client_for: Any, child_maker: Any, who: str, query: str
+) -> None:
+    """A commune's list page (no search, group, schooling or poverty filter) shows its
+    page and the count of all its rows; on PostgreSQL it reads the page's ids and the
+    count from the scope index alone, then the page's rows by id
+    (`selectors.child_list_page`)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from treem.registry import views
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for given in ("Cúc", "An", "Bình", "Dung"):
+        child_maker(f"Trần Thị {given}", sex="female", birth_date=born(8))
+    child_maker("Lê Văn Em", birth_date=born(3))
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client_for(getattr(world, who)).get(f"/tre-em/{query}")
+    finally:
+        monkeypatch.undo()
+    assert response.status_code == 200
+    html = response.content.decode()
+    names = re.findall(r">(Trần Thị \w+|Lê Văn Em)<", html)
+    expected = {
+        "": ["Trần Thị An", "Trần Thị Bình"],  # by given name, Vietnamese order
+        "?sex=female&age_group=6_11": ["Trần Thị An", "Trần Thị Bình"],
+        "?page=2": ["Trần Thị Cúc", "Trần Thị Dung"],
+    }[query]
+    assert names == expected, html
+    counted = 5 if query != "?sex=female&age_group=6_11" else 4
+    assert f"{counted} trẻ" in html
+    if connection.vendor != "postgresql":
+        return  # (one query with its count; the plan below is PostgreSQL's)
+    sql = next(q["sql"] for q in ctx.captured_queries if "OVER ()" in q["sql"])
+    assert sql.startswith('SELECT "registry_child"."id" AS "pk", COUNT(*) OVER ()'), sql
+    with connection.cursor() as cursor:
+        # the table is tiny: without these the planner would rightly read it whole
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}")  # the query as it ran, its values in place
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using child_area_path_id_idx" in plan, plan
+
+
+@pytest.mark.parametrize("query", ["?q=tran", "?group=special"])
+def test_a_list_page_with_a_search_or_a_group_reads_its_rows_and_count_at_once(
+    world: Any, client_for: Any, child_maker: Any, query: str
+) -> None:
+    """A search or a group filter needs the children's rows anyway: the page and its count
+    come in one query (`counted_page`), with the same rows as the two-step read."""
+    from django.test.utils import CaptureQueriesContext
+
+    a = child_maker("Trần Văn An")
+    services.circumstance_add(actor=world.officer, child=a, kind="special", group="d")
+    child_maker("Lê Văn Bình")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_for(world.officer).get(f"/tre-em/{query}")
+    html = response.content.decode()
+    assert "Trần Văn An" in html and "Lê Văn Bình" not in html and "1 trẻ" in html
+    counted = [q["sql"] for q in ctx.captured_queries if "OVER ()" in q["sql"]]
+    assert len(counted) == 1 and '"registry_child"."full_name"' in counted[0], counted

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -53,24 +53,50 @@ def paginate(
 TOTAL = "_page_total"  # the window count a page's rows carry (see `counted_page`)
 
 
-def counted_page(qs: QuerySet[Any], number: Any, per_page: int) -> Page:
+def counted_page(
+    qs: QuerySet[Any],
+    number: Any,
+    per_page: int,
+    *,
+    rows: Callable[[list[Any]], Iterable[Any]] | None = None,
+) -> Page:
     """The page `number` of `qs`, as `Paginator(qs, per_page).get_page(number)` gives it,
     read with its rows' total in the same query (`COUNT(*) OVER ()`): a list page costs
     one query for its rows and count instead of two. A page past the end (or a number
-    that is not one) falls back to Paginator's own answer: the last page, or the first."""
+    that is not one) falls back to Paginator's own answer: the last page, or the first.
+
+    With `rows`, `qs` gives only the page's primary keys and the total (PostgreSQL may
+    read them from an index alone, without visiting the rows it skips), and
+    `rows(keys)` the page's objects, which are put in the keys' order."""
     try:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1
+    counted = qs.annotate(**{TOTAL: Window(Count("*"))})
     if wanted >= 1:
         start = (wanted - 1) * per_page
-        rows = list(qs.annotate(**{TOTAL: Window(Count("*"))})[start : start + per_page])
-        if rows:
+        if rows is None:
+            objects = list(counted[start : start + per_page])
+            total = getattr(objects[0], TOTAL) if objects else 0
+        else:
+            keys = list(counted.values_list("pk", TOTAL)[start : start + per_page])
+            total = keys[0][1] if keys else 0
+            objects = _in_order(rows, [k for k, _total in keys])
+        if objects:
             paginator = Paginator(qs, per_page)
-            paginator.__dict__["count"] = getattr(rows[0], TOTAL)  # the cached_property
+            paginator.__dict__["count"] = total  # the cached_property
             page = paginator.page(wanted)
-            page.object_list = rows
+            page.object_list = objects
             return page
-    page = Paginator(qs, per_page).get_page(number)
-    page.object_list = list(page.object_list)
+    if rows is None:
+        page = Paginator(qs, per_page).get_page(number)
+        page.object_list = list(page.object_list)
+        return page
+    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    page.object_list = _in_order(rows, list(page.object_list))
     return page
+
+
+def _in_order(rows: Callable[[list[Any]], Iterable[Any]], keys: list[Any]) -> list[Any]:
+    by_key = {obj.pk: obj for obj in rows(keys)} if keys else {}
+    return [by_key[k] for k in keys if k in by_key]

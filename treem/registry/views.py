@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from treem.core.access import Cap, has_capability, scope_paths, scoped
 from treem.core.current import current_area
 from treem.core.models import Area, AreaLevel
-from treem.core.pagination import counted_page
 from treem.registry import exporting, forms, selectors, services
 from treem.registry.models import (
     SPECIAL_GROUP_SHORT,
@@ -220,10 +219,12 @@ def _result_rows(
     return mark_safe("".join(rows))  # noqa: S308  (every value above is escaped)
 
 
-def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[Child]]:
-    """The filter bar's form and the children its filters select in `area` (the
-    list page and its Excel export read the same). An invalid value in the query string
-    (a village of another commune, say) is shown on the form and selects nothing."""
+def filtered_children(
+    request: HttpRequest, area: Area
+) -> tuple[Any, QuerySet[Child], selectors.ChildFilters]:
+    """The filter bar's form, the children its filters select in `area` (the list page
+    and its Excel export read the same) and the filters. An invalid value in the query
+    string (a village of another commune, say) is shown on the form and selects nothing."""
     form = forms.ChildFilterForm(request.GET or None, villages=_village_choices(request, area))
     if area.level < AreaLevel.COMMUNE:
         form.fields["village"].label = _("Xã, phường")
@@ -248,22 +249,18 @@ def filtered_children(request: HttpRequest, area: Area) -> tuple[Any, QuerySet[C
         scope = scope_paths(request.user, Cap.REGISTRY_VIEW)
         if scope is None or not scope or any(not p.startswith(area.path) for p in scope):
             qs = qs.filter(area_path__startswith=area.path)
-    return form, qs
+    return form, qs, filters
 
 
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    form, qs = filtered_children(request, area)
+    form, qs, filters = filtered_children(request, area)
     # above a commune the village alone is ambiguous: the row names the commune too
     with_commune = area.level < AreaLevel.COMMUNE
-    rows_qs = selectors.child_list_rows_qs(qs, with_commune=with_commune)
-    if with_commune:
-        # a province or district: the rows of a page come by walking the name order and
-        # stopping after 50, which a window count over the whole scope would prevent
-        page = Paginator(rows_qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    else:  # a commune's few thousand rows: the page and its count in one query
-        page = counted_page(rows_qs, request.GET.get("page"), PAGE_SIZE)
+    page = selectors.child_list_page(
+        qs, filters, request.GET.get("page"), PAGE_SIZE, with_commune=with_commune
+    )
     children = list(page)
     rows = _result_rows(
         children,
