@@ -66,3 +66,26 @@ def test_a_page_reads_its_session_and_its_user_once_each(world: World) -> None:
     assert client_user.username == "canbo"
     assert client_user.get_full_name() == world.officer.get_full_name()
     assert client_user.last_login is not None and client_user.last_login.tzinfo is not None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's prepared statements")
+def test_the_reads_every_request_makes_are_prepared_once_and_planned_once(world: World) -> None:
+    """A page's session, user and memberships reads are prepared on the connection the
+    first time and then run without planning (PostgreSQL's generic plan); the pages
+    still see the signed-in officer and her commune, and an account deactivated between
+    two requests is still signed out."""
+    client = _signed_in()
+    for _ in range(7):
+        res = client.get("/tre-em/")
+        assert res.status_code == 200
+        assert res.wsgi_request.user.username == "canbo"
+        assert world.commune.full_name in res.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    for table in ("django_session", "auth_user", "core_membership"):
+        found = [generic for statement, generic in prepared if f'FROM "{table}"' in statement]
+        assert len(found) == 1, (table, prepared)
+        assert found[0] >= 1, (table, prepared)  # planned once for all the executions
+    get_user_model().objects.filter(username="canbo").update(is_active=False)
+    assert _signed_out(client)

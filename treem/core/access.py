@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from treem.core.models import Area, AreaLevel, Membership, Role
+from treem.core.rows import prepared_cursor
 
 M = TypeVar("M", bound=models.Model)
 
@@ -113,14 +114,11 @@ _AREA_COLUMNS = [f.column for f in Area._meta.concrete_fields]
 _AREA_ATTNAMES = [f.attname for f in Area._meta.concrete_fields]
 
 
-def _membership_rows_pg(user_id: int) -> list[tuple[Area, str, list[str], int | None, list[str]]]:
-    """(area, role slug, capabilities, agency id, same-level predecessors' paths) of the
-    user's active memberships, in one statement written out: every request reads grants,
-    and building this query with the ORM cost ten times its execution (measured ~1.2 ms
-    against 0.1 ms)."""
+@cache
+def _membership_sql() -> str:
     columns = ", ".join(f'a."{c}"' for c in _AREA_COLUMNS)
     # table and column names from the models' metadata; the user id is a parameter
-    sql = (
+    return (
         f'SELECT r."slug", r."capabilities", m."agency_id", '  # noqa: S608
         f'ARRAY(SELECT p."path" FROM "{Area._meta.db_table}" p '
         f'JOIN "{Area.successors.through._meta.db_table}" s ON s."from_area_id" = p."id" '
@@ -130,8 +128,16 @@ def _membership_rows_pg(user_id: int) -> list[tuple[Area, str, list[str], int | 
         f'JOIN "{Role._meta.db_table}" r ON r."id" = m."role_id" '
         f'WHERE m."user_id" = %s AND m."is_active" ORDER BY m."id"'
     )
+
+
+def _membership_rows_pg(user_id: int) -> list[tuple[Area, str, list[str], int | None, list[str]]]:
+    """(area, role slug, capabilities, agency id, same-level predecessors' paths) of the
+    user's active memberships, in one statement written out: every request reads grants,
+    and building this query with the ORM cost ten times its execution (measured ~1.2 ms
+    against 0.1 ms). Prepared in the database (`prepared_cursor`)."""
+    sql = _membership_sql()
     out = []
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [user_id])
         for slug, capabilities, agency_id, predecessors, *area_values in cursor.fetchall():
             area = Area.from_db(connection.alias, _AREA_ATTNAMES, area_values)
