@@ -76,4 +76,5 @@ def prepared_cursor(connection: BaseDatabaseWrapper) -> Any:
     with connection.wrap_database_errors:
         # the connection's adapters carry its time zone (see Django's `create_cursor`)
         raw = psycopg.Cursor(connection.connection)
-        return connection._prepare_cursor(raw)  # Django's wrapping (its execute wrappers)
+    connection.validate_thread_sharing()
+    return connection.make_cursor(raw)  # Django's wrapper (its execute wrappers run)
