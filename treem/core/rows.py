@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 
 @cache
@@ -77,4 +78,4 @@ def prepared_cursor(connection: BaseDatabaseWrapper) -> Any:
         # the connection's adapters carry its time zone (see Django's `create_cursor`)
         raw = psycopg.Cursor(connection.connection)
     connection.validate_thread_sharing()
-    return connection.make_cursor(raw)  # Django's wrapper (its execute wrappers run)
+    return CursorWrapper(raw, connection)  # Django's wrapper (its execute wrappers run)
