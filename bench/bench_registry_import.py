@@ -7,8 +7,12 @@ Usage (a database of your own; it is migrated and its registry rows are truncate
         .venv/bin/python bench/bench_registry_import.py [--rows 100000] [--repeat 2]
 
 Prints rows/s for both, their ratio, and each run's stage split: read (the file into
-rows), duplicates (preloading the registry matches), validate (every row checked; on
-PostgreSQL the checked rows are streamed as COPY chunks to a writer thread meanwhile),
+rows: an xlsx book is streamed, its rows read a chunk at a time between the checks),
+duplicates (the commune's children read, then the wait for the registry's answer for
+each chunk: on PostgreSQL the writer thread gives it between its COPY statements, so
+this is the import waiting for PostgreSQL when it is behind), validate (every row
+checked; on PostgreSQL the checked rows are streamed as COPY chunks to a writer thread
+meanwhile),
 wait (the writer thread finishing the chunks still queued when the last row is checked),
 check (the references the database does not check, for all written rows in one
 statement: each child's area, each caregiver's child), write (what is left to

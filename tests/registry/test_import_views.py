@@ -97,6 +97,15 @@ def test_large_files_run_in_the_background_with_a_progress_bar(
         res = client.post("/tre-em/nhap-excel/", {"file": upload(GOOD), "mode": "all_or_nothing"})
         body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
         assert "<progress" in body and 'hx-trigger="every 1s"' in body
+        assert "Đang đọc tệp" in body
+        # a streamed book that does not say how many rows it has: the rows checked so far
+        job = views_io.Job(res.url.rstrip("/").rsplit("/", 1)[-1])
+        job.save(done=5000, total=0, phase="validate")
+        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Đã kiểm tra 5.000 dòng" in body and 'max="' not in body
+        job.save(done=5000, total=20000, phase="validate")
+        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+        assert "5.000 / 20.000 dòng" in body and 'max="20000"' in body
     finally:
         views_io.threading.Thread = real  # type: ignore[misc]
     assert len(started) == 1

@@ -26,15 +26,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import gc
+import itertools
 import re
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -120,6 +123,72 @@ class Duplicate:
         return {"row": self.row, "kind": self.kind, "matches": self.matches}
 
 
+class Known(NamedTuple):
+    """A registry child an ID number of the file names: what the checks need of it."""
+
+    pk: int
+    id_number: str
+    commune_id: int
+    merged_into_id: int | None
+    name_folded: str
+    full_name: str
+
+
+_KNOWN_SQL = (
+    "SELECT id, id_number, commune_id, merged_into_id, name_folded, full_name "
+    "FROM registry_child WHERE id_number = ANY(%s)"
+)
+
+
+def known_by_number(numbers: Iterable[str], cursor: Any = None) -> dict[str, Known]:
+    """{ID number: the registry child holding it} for these numbers. On PostgreSQL one
+    statement with an array parameter (the unique index answers it; a fresh registry
+    matches nothing), run with `cursor` when given (a `CopyWriter.call`'s)."""
+    wanted = sorted({n for n in numbers if n})
+    if not wanted:
+        return {}
+    if connection.vendor == "postgresql":
+        if cursor is None:
+            with connection.cursor() as own:
+                return known_by_number(wanted, own)
+        cursor.execute(_KNOWN_SQL, [wanted])
+        return {row[1]: Known(*row) for row in cursor.fetchall()}
+    found: dict[str, Known] = {}
+    for chunk in _chunks(wanted, 500):
+        for row in Child.objects.filter(id_number__in=chunk).values_list(*Known._fields):
+            found[row[1]] = Known(*row)
+    return found
+
+
+class Lookup:
+    """What the registry holds for one chunk of the file: the children its ID numbers
+    name and, when its rows are written by a `CopyWriter`, the ids its new children
+    will take (one per row at most). Asked for ahead of the chunk's checks (`ask`):
+    answered on the writer's thread in turn with its COPY statements, or at once."""
+
+    def __init__(self, future: Future[Any] | None = None, answer: Any = None) -> None:
+        self._future = future
+        self._answer = answer
+
+    @classmethod
+    def ask(cls, writer: CopyWriter | None, numbers: set[str], rows: int) -> Lookup:
+        if writer is None:
+            return cls(answer=(known_by_number(numbers), []))
+
+        def read(cursor: Any) -> tuple[dict[str, Known], list[int]]:
+            return known_by_number(numbers, cursor), reserve_ids(Child, rows, cursor)
+
+        return cls(future=writer.call(read))
+
+    def get(self) -> tuple[dict[str, Known], list[int]]:
+        if self._future is not None:
+            with connection.wrap_database_errors:  # as Django's own cursors raise them
+                self._answer = self._future.result()
+            self._future = None
+        answer: tuple[dict[str, Known], list[int]] = self._answer
+        return answer
+
+
 @dataclass(slots=True)
 class ParsedRow:
     row: int
@@ -129,7 +198,7 @@ class ParsedRow:
     groups: list[str] = field(default_factory=list)
     has_error: bool = False
     skip: bool = False  # a duplicate that is not written
-    match: Child | None = None  # the registry child an ID number matched (update)
+    match: Known | None = None  # the registry child an ID number matched (update)
 
     def signature(self) -> tuple[Any, ...]:
         v = self.values
@@ -575,48 +644,39 @@ class _Duplicates:
     """The duplicate checks, one row at a time in file order (so rows can be written as
     soon as they are checked): the same child twice in the file, an ID number already in
     the registry, the same folded name + date of birth + residence as a registry child.
-    What the registry holds is read once, before the first row."""
+    The commune's children are read once, before the first row; the children the ID
+    numbers of a chunk of rows name, before that chunk (`existing`, from `Lookup`)."""
 
     def __init__(self, *, commune: Area, result: ImportResult, header: HeaderMap) -> None:
         self.commune = commune
         self.result = result
         self.id_column = header.header_of("id_number")
         self.name_column = header.header_of("full_name")
+        self.id_col = header.column_of("id_number")
         self.first_by_id: dict[str, ParsedRow] = {}
         self.first_by_person: dict[tuple[Any, ...], ParsedRow] = {}
-        self.existing: dict[str, Child] = {}
+        self.existing: dict[str, Known] = {}
         self.registry: dict[tuple[Any, ...], list[int]] = {}
 
-    def preload(self, table: Table, header: HeaderMap) -> None:
-        """Read the registry children the file's ID numbers name, and the name + date of
-        birth + residence of the commune's children."""
-        column = header.column_of("id_number")
-        numbers: set[str] = set()
-        if column is not None:
-            for cells in table.rows[header.data_start :]:
-                if column < len(cells) and not is_blank(cells[column]):
-                    numbers.add(normalize_id_number(cells[column]))
-        numbers.discard("")
-        if connection.vendor == "postgresql" and numbers:
-            # one array parameter: the unique index answers it without an IN list to
-            # build, send and plan per chunk (a fresh registry matches nothing)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT id FROM registry_child WHERE id_number = ANY(%s)", [sorted(numbers)]
-                )
-                matched = [r[0] for r in cursor.fetchall()]
-            chunks: Iterable[list[Any]] = _chunks(matched, 2000)
-            field_name = "pk__in"
-        else:
-            chunks, field_name = _chunks(sorted(numbers), 2000), "id_number__in"
-        for chunk in chunks:
-            for child in Child.objects.filter(**{field_name: chunk}).select_related("area"):
-                self.existing[child.id_number or ""] = child
+    def preload(self) -> None:
+        """Read the name + date of birth + residence of the commune's children (the
+        children the file's ID numbers name come with each chunk: `Lookup`)."""
         qs = Child.objects.filter(commune=self.commune, merged_into__isnull=True).values_list(
             "pk", "name_folded", "birth_date", "area_id"
         )
         for pk, name_folded, birth_date, area_id in qs.iterator(chunk_size=5000):
             self.registry.setdefault((name_folded, birth_date, area_id), []).append(pk)
+
+    def numbers(self, chunk: list[list[Any]]) -> set[str]:
+        """The ID numbers written in a chunk of the sheet's rows (normalised)."""
+        column = self.id_col
+        if column is None:
+            return set()
+        return {
+            normalize_id_number(cells[column])
+            for cells in chunk
+            if column < len(cells) and not is_blank(cells[column])
+        }
 
     def _problem(self, row: ParsedRow, column: str, value: str, message: str) -> None:
         self.result.errors.append(Problem(row=row.row, column=column, value=value, message=message))
@@ -736,11 +796,17 @@ def validate_table(
     lookups: Lookups | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
-    on_rows: Callable[[list[ParsedRow]], None] | None = None,
+    on_rows: Callable[[list[ParsedRow], list[int]], None] | None = None,
+    writer: CopyWriter | None = None,
 ) -> list[ParsedRow]:
     """Parse and check every row; fill `result.errors` / `duplicates`; write nothing.
-    `on_rows` receives the checked rows a chunk at a time (FIRST_CHUNK, then CHUNK
-    rows of the sheet), in file order."""
+
+    The rows are read (a streamed sheet: from the file), checked and handed on a chunk
+    at a time (FIRST_CHUNK, then CHUNK rows of the sheet), in file order: `on_rows`
+    receives each chunk's checked rows (maybe none) with the ids its new children take.
+    What the registry holds for a chunk (`Lookup`) is asked for two chunks ahead; with
+    a `writer`, on its thread between its COPY statements, which it then does not wait
+    for, and the new children's ids come with it."""
     today = today or timezone.localdate()
     header = find_header(table.rows)
     if header is None:
@@ -764,9 +830,9 @@ def validate_table(
     result.ignored_columns = header.ignored
     started = time.perf_counter()
     duplicates = _Duplicates(commune=commune, result=result, header=header)
-    duplicates.preload(table, header)
+    duplicates.preload()
     validated_from = time.perf_counter()
-    result.timings["duplicates"] = validated_from - started
+    waited = [validated_from - started, 0.0]  # [duplicates: the registry's answers, read]
     lookups = lookups or Lookups.for_commune(commune)
     parser = _RowParser(header, lookups, today)
     name_col = header.column_of("full_name")
@@ -775,20 +841,37 @@ def validate_table(
     ]
     seq_col = header.column_of("seq")
     parsed_rows: list[ParsedRow] = []
-    handed = 0  # rows given to `on_rows`
-    data = table.rows[header.data_start :]
-    total = len(data)
+    if table.more is None:
+        total = len(table.rows) - header.data_start
+    else:  # what the workbook declares, when it does (else the bar waits without a total)
+        total = max((table.declared_rows or 0) - table.row_offset - header.data_start, 0)
     quick = quick_rows(header, lookups, today)
     first_row = table.row_offset + header.data_start + 1
-    start, size = 0, FIRST_CHUNK
+    chunks = _data_chunks(table, header.data_start, waited)
+    ahead: deque[tuple[int, list[list[Any]], Lookup]] = deque()
+    start = 0
+
+    def ask() -> None:  # two chunks ahead: the writer answers between its COPYs
+        nonlocal start
+        while len(ahead) < 2 and (chunk := next(chunks, None)) is not None:
+            ahead.append((start, chunk, Lookup.ask(writer, duplicates.numbers(chunk), len(chunk))))
+            start += len(chunk)
+
+    ask()
     footer = False
-    while start < total and not footer:
-        if progress is not None:
-            progress(start, total, "validate")
-        chunk = data[start : start + size]
+    while ahead and not footer:
+        begun, chunk, lookup = ahead.popleft()
+        if progress is not None:  # (a total of 0: not known)
+            progress(begun, total if total > begun else 0, "validate")
+        waiting = time.perf_counter()
+        known, ids = lookup.get()
+        waited[0] += time.perf_counter() - waiting
+        duplicates.existing.update(known)
+        ask()
         if quick is not None:
             quick.extend(chunk)
-        for offset, cells in enumerate(chunk, start):
+        handed = len(parsed_rows)
+        for offset, cells in enumerate(chunk, begun):
             row_number = first_row + offset
             # a row the fast path reads has a name and a date of birth: not blank, no footer
             got = quick.parse(cells) if quick is not None else None
@@ -803,13 +886,37 @@ def validate_table(
                 parsed = parser.parse(row_number, cells, result.errors)
             duplicates.check(parsed)
             parsed_rows.append(parsed)
-        if on_rows is not None and len(parsed_rows) > handed:
-            on_rows(parsed_rows[handed:])
-            handed = len(parsed_rows)
-        start, size = start + size, CHUNK
+        if on_rows is not None:
+            on_rows(parsed_rows[handed:], ids)
     result.rows = len(parsed_rows)
-    result.timings["validate"] = time.perf_counter() - validated_from
+    result.timings["read"] = result.timings.get("read", 0.0) + waited[1]
+    result.timings["duplicates"] = waited[0]
+    result.timings["validate"] = time.perf_counter() - validated_from - waited[0] - waited[1]
     return parsed_rows
+
+
+def _data_chunks(table: Table, start: int, waited: list[float]) -> Iterator[list[list[Any]]]:
+    """The sheet's rows from `start`, FIRST_CHUNK then CHUNK at a time: the rows read
+    already, then those still in the file (a streamed sheet), the time spent reading
+    them added to `waited[1]`."""
+    size, more = FIRST_CHUNK, table.more
+    if more is None:
+        for begin in itertools.chain([start], itertools.count(start + size, CHUNK)):
+            if begin >= len(table.rows):
+                return
+            yield table.rows[begin : begin + (size if begin == start else CHUNK)]
+    rows = table.rows[start:]
+    while True:
+        if len(rows) < size:
+            assert more is not None
+            reading = time.perf_counter()
+            rows.extend(itertools.islice(more, size - len(rows)))
+            waited[1] += time.perf_counter() - reading
+        if not rows:
+            return
+        yield rows[:size]
+        rows = rows[size:]
+        size = CHUNK
 
 
 def children_import(
@@ -912,16 +1019,17 @@ def _import(
         return _file_problem(result, exc.message)
     result.timings["read"] = time.perf_counter() - started
     if dry_run:
-        rows = validate_table(table, commune=commune, result=result, today=today, progress=progress)
+        try:
+            rows = validate_table(
+                table, commune=commune, result=result, today=today, progress=progress
+            )
+        except ReadError as exc:  # a part of the file read while the rows were checked
+            return _file_problem(result, exc.message)
         _summarise(result, rows)
         return result
     with transaction.atomic():
         creates = _Creates(
-            actor=actor,
-            commune=commune,
-            result=result,
-            stream=connection.vendor == "postgresql",
-            capacity=len(table.rows),
+            actor=actor, commune=commune, result=result, stream=connection.vendor == "postgresql"
         )
         try:
             rows = validate_table(
@@ -931,9 +1039,16 @@ def _import(
                 today=today,
                 progress=progress,
                 on_rows=creates.add,
+                writer=creates.writer,
             )
-        finally:
-            creates.close()
+        except ReadError as exc:  # a part of the file read while the rows were checked
+            creates.abandon()
+            transaction.set_rollback(True)
+            return _file_problem(result, exc.message)
+        except BaseException:
+            creates.abandon()
+            raise
+        creates.close()
         to_update = _summarise(result, rows)
         writing = time.perf_counter()
         if result.blocked or not result.writable:
@@ -1218,9 +1333,7 @@ class _Creates:
     as COPY text and handed to a `CopyWriter`; elsewhere the rows are kept and inserted
     by `close()`. `finish()` then applies the updates and writes the audit row."""
 
-    def __init__(
-        self, *, actor: Any, commune: Area, result: ImportResult, stream: bool, capacity: int
-    ) -> None:
+    def __init__(self, *, actor: Any, commune: Area, result: ImportResult, stream: bool) -> None:
         self.actor = actor
         self.commune = commune
         self.result = result
@@ -1241,8 +1354,6 @@ class _Creates:
         self.caregivers_written = 0
         self.writer: CopyWriter | None = None
         if stream:
-            # one id per sheet row at most: taken before the writer owns the connection
-            self.ids = iter(reserve_ids(Child, capacity))
             self.lines = _CopyLines(commune=commune, constants=self.constants, note=self.note)
             # Foreign keys checked as each chunk is written, not at commit (Django's
             # default): PostgreSQL checks them on its core while Python checks the next
@@ -1251,7 +1362,9 @@ class _Creates:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             self.writer = CopyWriter()
 
-    def add(self, rows: list[ParsedRow]) -> None:
+    def add(self, rows: list[ParsedRow], ids: list[int]) -> None:
+        """Write a chunk's checked rows (PostgreSQL: its new children take `ids`, drawn
+        for the chunk, one per row at most) or keep them for `finish`."""
         result = self.result
         if self.stopped:
             return
@@ -1262,13 +1375,13 @@ class _Creates:
         caregivers: list[str] = []
         circumstances: list[str] = []
         if self.writer is not None:
-            ids = self.ids
+            fresh = iter(ids)
             lines = self.lines
             created = result.created_ids
             for r in rows:
                 if r.has_error or r.skip or r.match is not None:
                     continue
-                pk = next(ids)
+                pk = next(fresh)
                 created.append(pk)
                 lines.add(r, pk, children, caregivers, circumstances)
             self.writer.put(lines.child_sql, "".join(children))
@@ -1285,6 +1398,13 @@ class _Creates:
             self.names.add(child["name_folded"])
             self.names.update(folded_carers)
             self.rows.append((child, carers, r.groups))
+
+    def abandon(self) -> None:
+        """After an error: wait for the writer's thread to end (what it wrote is rolled
+        back with the transaction; an error of its own is not the one to report)."""
+        if self.writer is not None:
+            with suppress(Exception):
+                self.writer.close()
 
     def close(self) -> None:
         """Wait until every chunk handed on is in the database (PostgreSQL)."""

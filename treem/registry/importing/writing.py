@@ -8,7 +8,8 @@ that runs COPY statements on the transaction's connection while the caller goes 
 - `CopyWriter` runs queued COPY statements in order on a thread. psycopg releases the
   GIL while it waits on the server, so PostgreSQL inserts and indexes one chunk on its
   core while Python validates the next chunk on the other. The caller must not use the
-  connection until `close()` returns; an error in a COPY is raised again there (the
+  connection until `close()` returns (what it needs to read meanwhile goes through
+  `call`, in the same queue); an error in a COPY is raised again there (the
   transaction is then aborted and rolls back).
 - `insert_rows` inserts plain {attname: value} rows and returns their ids (COPY on
   PostgreSQL, bulk_create elsewhere).
@@ -21,7 +22,8 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from operator import itemgetter
 from typing import Any
 
@@ -158,7 +160,7 @@ class CopyWriter:
 
     def __init__(self, max_pending: int = 0) -> None:
         self._raw = connection.connection  # the psycopg connection under Django's
-        self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=max_pending)
+        self._queue: queue.Queue[tuple[Any, Any] | None] = queue.Queue(maxsize=max_pending)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="copy-writer", daemon=True)
         self._closed = False
@@ -172,9 +174,12 @@ class CopyWriter:
             item = self._queue.get()
             if item is None:
                 return
+            sql, data = item
+            if isinstance(data, Future):
+                self._call(sql, data)
+                continue
             if self._error is not None:
                 continue  # drain: the transaction is aborted already
-            sql, data = item
             started = time.perf_counter()
             try:
                 with self._raw.cursor() as cursor, cursor.copy(sql) as copy:
@@ -183,11 +188,30 @@ class CopyWriter:
                 self._error = exc
             self.busy += time.perf_counter() - started
 
+    def _call(self, fn: Callable[[Any], Any], future: Future[Any]) -> None:
+        if self._error is not None:  # the transaction is aborted: no statement runs
+            future.set_exception(self._error)
+            return
+        try:
+            with self._raw.cursor() as cursor:
+                future.set_result(fn(cursor))
+        except BaseException as exc:
+            self._error = exc
+            future.set_exception(exc)
+
     def put(self, sql: str, data: str) -> None:
         if self._error is not None:
             self.close()
         if data:
             self._queue.put((sql, data))
+
+    def call(self, fn: Callable[[Any], Any]) -> Future[Any]:
+        """Run `fn(cursor)` on the writer's thread after the COPY statements queued so
+        far, with a cursor of the connection (the caller's thread must not use it
+        meanwhile); its result, or what it raised, comes in the future."""
+        future: Future[Any] = Future()
+        self._queue.put((fn, future))
+        return future
 
     def close(self) -> None:
         """Wait for every queued COPY; raise the first error one of them met."""
@@ -200,24 +224,27 @@ class CopyWriter:
                 raise self._error
 
 
-def reserve_ids(model: Any, count: int) -> list[int]:
-    """`count` new primary keys from the model's sequence (PostgreSQL).
+def reserve_ids(model: Any, count: int, cursor: Any = None) -> list[int]:
+    """`count` new primary keys from the model's sequence (PostgreSQL), drawn with
+    `cursor` (a `CopyWriter.call` runs on its thread's own) or a new one.
 
     The numbers come back as a range when they follow each other (nobody else drew from
     the sequence meanwhile), else as the list itself: 100,000 rows of one number each
     took longer to send and read than to draw."""
     if count <= 0:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-        sequence = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
-            "ELSE array_agg(v ORDER BY v) END "
-            "FROM (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) s",
-            [sequence, count],
-        )
-        low, high, drawn = cursor.fetchone()
+    if cursor is None:
+        with connection.cursor() as own:
+            return reserve_ids(model, count, own)
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+    sequence = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
+        "ELSE array_agg(v ORDER BY v) END "
+        "FROM (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) s",
+        [sequence, count],
+    )
+    low, high, drawn = cursor.fetchone()
     return list(range(low, high + 1)) if drawn is None else list(drawn)
 
 
