@@ -360,8 +360,11 @@ def test_a_communes_list_page_reads_its_ids_and_count_from_the_scope_index(
 
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    for given in ("Cúc", "An", "Bình", "Dung"):
-        child_maker(f"Trần Thị {given}", sex="female", birth_date=born(8))
+    made = {
+        given: child_maker(f"Trần Thị {given}", sex="female", birth_date=born(8))
+        for given in ("Cúc", "An", "Bình", "Dung")
+    }
+    services.circumstance_add(actor=world.officer, child=made["An"], kind="special", group="d")
     child_maker("Lê Văn Em", birth_date=born(3))
     try:
         with CaptureQueriesContext(connection) as ctx:
@@ -377,6 +380,8 @@ def test_a_communes_list_page_reads_its_ids_and_count_from_the_scope_index(
         "?page=2": ["Trần Thị Cúc", "Trần Thị Dung"],
     }[query]
     assert names == expected, html
+    # An's ongoing group is read with her row
+    assert html.count('class="badge warn"') == ("Trần Thị An" in names), html
     counted = 5 if query != "?sex=female&age_group=6_11" else 4
     assert f"{counted} trẻ" in html
     if connection.vendor != "postgresql":

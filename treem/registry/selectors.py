@@ -270,7 +270,9 @@ def _ongoing_pairs(today: dt.date) -> Any:
     return RawSQL(sql, tuple(params), output_field=subquery.output_field)  # noqa: S611 (compiled by the ORM)
 
 
-def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> QuerySet[Child]:
+def child_list_rows_qs(
+    qs: QuerySet[Child], *, with_commune: bool = False, today: dt.date | None = None
+) -> QuerySet[Child]:
     """The list page's rows: sorted and cut in the child table alone (no joins before the
     sort, only the columns a row shows), each with its ongoing groups (`ongoing_groups`):
     on PostgreSQL an array read in the same query (evaluated for the page's rows only,
@@ -286,7 +288,7 @@ def child_list_rows_qs(qs: QuerySet[Child], *, with_commune: bool = False) -> Qu
             # costs as if the count stopped at the page (measured at 1 M children: 2.0 s
             # walking the index over the province against 3 ms for the commune's rows).
             qs = qs.alias(sort_unindexed=unindexed_name_sort()).order_by("sort_unindexed", "id")
-        return qs.annotate(ongoing_pairs=_ongoing_pairs(dt.date.today()))
+        return qs.annotate(ongoing_pairs=_ongoing_pairs(today or dt.date.today()))
     ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
     return qs.prefetch_related(
         Prefetch(
@@ -317,13 +319,27 @@ def child_list_page(
     if connection.vendor == "postgresql" and indexed and not filters.extra:
         # sorted after reading, never by walking the name index: see child_list_rows_qs
         ids = qs.alias(sort_unindexed=unindexed_name_sort()).order_by("sort_unindexed", "id")
-        return counted_page(
-            ids,
-            number,
-            per_page,
-            rows=lambda pks: child_list_rows_qs(Child.objects.filter(pk__in=pks)).order_by(),
-        )
+        return counted_page(ids, number, per_page, rows=_rows_by_ids)
     return counted_page(rows_qs, number, per_page)
+
+
+def _rows_by_ids(ids: list[int]) -> Iterable[Child]:
+    """PostgreSQL: the list rows (`child_list_rows_qs`) of these children, in no order."""
+    sql, params = _rows_by_ids_sql(dt.date.today())
+    return Child.objects.raw(sql, [*params, ids])
+
+
+@lru_cache(maxsize=2)
+def _rows_by_ids_sql(today: dt.date) -> tuple[str, tuple[Any, ...]]:
+    """The statement of `_rows_by_ids`, compiled once a day (the ongoing groups are those
+    of a day) with one array parameter for the ids: built and compiled with the ORM on
+    each page, it was a sixth of a commune list page's Python (instructions counted by
+    bench/bench_page_instructions.py: 27.1 M a page, 25.1-25.6 M so)."""
+    rows = child_list_rows_qs(Child.objects.all(), today=today).order_by()
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Child._meta.db_table)
+    assert sql.endswith(f" FROM {table}"), sql  # the rows' columns, nothing filtered
+    return f"{sql} WHERE {table}.{connection.ops.quote_name('id')} = ANY(%s)", tuple(params)
 
 
 def ongoing_groups(child: Child) -> list[tuple[str, str]]:
