@@ -854,7 +854,9 @@ def validate_table(
     def ask() -> None:  # two chunks ahead: the writer answers between its COPYs
         nonlocal start
         while len(ahead) < 2 and (chunk := next(chunks, None)) is not None:
+            asking = time.perf_counter()  # (without a writer: answered now)
             ahead.append((start, chunk, Lookup.ask(writer, duplicates.numbers(chunk), len(chunk))))
+            waited[0] += time.perf_counter() - asking
             start += len(chunk)
 
     ask()
