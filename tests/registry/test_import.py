@@ -276,6 +276,12 @@ def test_valid_only_writes_good_rows_and_offers_an_error_workbook(
     assert set(rows) == {8, 9, 10, 11, 12, 13, 15, 16, 17, 18}
     assert "hai số cuối của năm sinh" in rows[8][-1]
     assert rows[10][3] == "31/02/2015"
+    # as it looks: a bold header, frozen under it, dates shown as dates, the errors in red
+    assert ws.freeze_panes == "B2" and ws["A1"].font.b
+    dated = next(r for r in ws.iter_rows(min_row=2) if r[0].value == 11)
+    assert dated[3].value.date() == dt.date(2015, 3, 4)
+    assert dated[3].number_format == "DD/MM/YYYY"
+    assert dated[-1].fill.fgColor.rgb.endswith("FDE2E1") and dated[-1].alignment.wrap_text
 
 
 def test_a_clean_file_is_committed_whole_and_reimport_creates_nothing(world: World) -> None:
