@@ -106,6 +106,9 @@ def test_large_files_run_in_the_background_with_a_progress_bar(
         job.save(done=5000, total=20000, phase="validate")
         body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
         assert "5.000 / 20.000 dòng" in body and 'max="20000"' in body
+        job.save(phase="errors", done=0, total=0)  # the book of rows to fix being written
+        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Đang lập tệp các dòng cần sửa" in body and 'max="' not in body
     finally:
         views_io.threading.Thread = real  # type: ignore[misc]
     assert len(started) == 1

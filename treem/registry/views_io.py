@@ -143,6 +143,7 @@ def _run(job: Job, *, user: Any, commune: Area, dry_run: bool) -> None:
         job.save(status="failed", message=" ".join(getattr(exc, "messages", [str(exc)])))
         return
     if result.failed:
+        job.save(phase="errors", done=0, total=0)  # (thousands of rows to fix: seconds)
         job.errors_path.write_bytes(error_workbook(result))
     data = result.as_json()
     data["errors"] = data["errors"][:MAX_PREVIEW_ERRORS]
