@@ -215,17 +215,21 @@ API_LIST_FIELDS = (
 
 def child_list_page_qs(qs: QuerySet[Child]) -> QuerySet[Child]:
     """What an API list row shows: residence, ethnicity and the ongoing special groups."""
-    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
     return (
         qs.select_related("area", "commune", "ethnicity")
         .only(*API_LIST_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "circumstances",
-                queryset=ongoing.only("child_id", "kind", "group"),
-                to_attr="ongoing_circumstances",
-            )
-        )
+        .prefetch_related(_ongoing_prefetch())
+    )
+
+
+def _ongoing_prefetch() -> Prefetch:
+    """Each child's ongoing circumstances (kind and group, in that order), read for a
+    page of children in one query, as `ongoing_circumstances`."""
+    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
+    return Prefetch(
+        "circumstances",
+        queryset=ongoing.only("id", "child_id", "kind", "group"),
+        to_attr="ongoing_circumstances",
     )
 
 
@@ -289,14 +293,7 @@ def child_list_rows_qs(
             # walking the index over the province against 3 ms for the commune's rows).
             qs = qs.alias(sort_unindexed=unindexed_name_sort()).order_by("sort_unindexed", "id")
         return qs.annotate(ongoing_pairs=_ongoing_pairs(today or dt.date.today()))
-    ongoing = ChildCircumstance.objects.filter(_ongoing()).order_by("kind", "group")
-    return qs.prefetch_related(
-        Prefetch(
-            "circumstances",
-            queryset=ongoing.only("id", "child_id", "kind", "group"),
-            to_attr="ongoing_circumstances",
-        )
-    )
+    return qs.prefetch_related(_ongoing_prefetch())
 
 
 def child_list_page(

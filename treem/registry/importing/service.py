@@ -652,7 +652,7 @@ class _Duplicates:
         self.result = result
         self.id_column = header.header_of("id_number")
         self.name_column = header.header_of("full_name")
-        self.id_col = header.column_of("id_number")
+        self.id_index = header.column_of("id_number")  # (`id_column` is its header)
         self.first_by_id: dict[str, ParsedRow] = {}
         self.first_by_person: dict[tuple[Any, ...], ParsedRow] = {}
         self.existing: dict[str, Known] = {}
@@ -669,7 +669,7 @@ class _Duplicates:
 
     def numbers(self, chunk: list[list[Any]]) -> set[str]:
         """The ID numbers written in a chunk of the sheet's rows (normalised)."""
-        column = self.id_col
+        column = self.id_index
         if column is None:
             return set()
         return {

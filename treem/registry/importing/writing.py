@@ -174,10 +174,10 @@ class CopyWriter:
             item = self._queue.get()
             if item is None:
                 return
-            sql, data = item
-            if isinstance(data, Future):
-                self._call(sql, data)
+            if isinstance(item[1], Future):  # (fn, future) queued by `call`
+                self._call(*item)
                 continue
+            sql, data = item
             if self._error is not None:
                 continue  # drain: the transaction is aborted already
             started = time.perf_counter()
