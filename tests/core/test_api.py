@@ -5,6 +5,7 @@ from django.test import Client
 
 from tests.conftest import World
 from tests.factories import PASSWORD
+from treem.core.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,26 @@ def test_wrong_password_and_missing_or_revoked_token_get_401(world: World) -> No
     auth = {"HTTP_AUTHORIZATION": f"Bearer {ok['token']}"}
     assert client.delete(f"/api/v1/auth/token/{ok['id']}", **auth).status_code == 204
     assert client.get("/api/v1/me", **auth).status_code == 401
+
+
+def test_a_token_records_its_use_and_stops_working_when_its_account_is_deactivated(
+    world: World,
+) -> None:
+    client = Client()
+    ok = client.post(
+        "/api/v1/auth/token",
+        {"username": "canbo", "password": PASSWORD},
+        content_type="application/json",
+    ).json()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {ok['token']}"}
+    assert client.get("/api/v1/me", **auth).json()["username"] == "canbo"
+    token = ApiToken.objects.get(pk=ok["id"])
+    assert token.last_used_at is not None
+
+    world.officer.is_active = False
+    world.officer.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me", **auth).status_code == 401
+    assert client.get("/api/v1/children", **auth).status_code == 401
 
 
 def test_areas_list_provinces_children_and_eras(world: World, api_for) -> None:
