@@ -53,6 +53,36 @@ def test_list_htmx_search_without_diacritics(world: Any, client_for: Any, child_
     assert "<html" not in body  # the partial only
 
 
+def test_a_search_row_found_by_a_caregivers_name_says_whose(
+    world: Any, client_for: Any, child_maker: Any, django_assert_max_num_queries: Any
+) -> None:
+    child_maker("Nguyễn Văn Bình", caregivers=[{"relation": "father", "full_name": "Lê Văn Tư"}])
+    child_maker(
+        "Lê Khánh Anh",
+        sex="female",
+        caregivers=[
+            {"relation": "mother", "full_name": "Trần Thị Hoa"},
+            {"relation": "father", "full_name": "Nguyễn Văn Bình"},
+        ],
+    )
+    child_maker("Trần Minh Đức", caregivers=[{"relation": "father", "full_name": "Trần Văn Nam"}])
+    client = client_for(world.officer)
+    client.get(reverse("registry:child_list"))  # warm the session
+    with django_assert_max_num_queries(8):  # the list's queries and one for the caregivers
+        body = client.get(reverse("registry:child_list"), {"q": "nguyen van binh"}).content
+    rows = {
+        row.split("</a>")[0].rsplit(">", 1)[-1]: row
+        for row in body.decode().split("<tr>")[1:]
+        if "/tre-em/" in row
+    }
+    assert set(rows) == {"Nguyễn Văn Bình", "Lê Khánh Anh"}
+    assert "Tìm thấy qua người chăm sóc: Nguyễn Văn Bình (cha)" in rows["Lê Khánh Anh"]
+    assert "Tìm thấy qua người chăm sóc" not in rows["Nguyễn Văn Bình"]
+    # not for a search that is not a name, nor for the rows of a plain list
+    plain = client.get(reverse("registry:child_list")).content.decode()
+    assert "Lê Khánh Anh" in plain and "Tìm thấy qua người chăm sóc" not in plain
+
+
 def test_list_query_count_is_bounded(
     world: Any, client_for: Any, child_maker: Any, django_assert_max_num_queries: Any
 ) -> None:

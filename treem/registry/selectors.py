@@ -347,6 +347,36 @@ def ongoing_groups(child: Child) -> list[tuple[str, str]]:
     return [(c.kind, c.group) for c in getattr(child, "ongoing_circumstances", [])]
 
 
+def _words_start(typed: list[str], folded: str) -> bool:
+    """Whether every typed (folded) word starts a word of the folded name."""
+    words = folded.split()
+    return all(any(w.startswith(t) for w in words) for t in typed)
+
+
+def caregiver_matches(q: str, children: Iterable[Child]) -> dict[int, Caregiver]:
+    """For a name search, the caregiver each listed child was found by, when the typed
+    words are not in the child's own name ("nguyen van" lists Lê Khánh An, whose father
+    is Nguyễn Văn Bình): the list says so instead of showing an unexplained match. One
+    query for the page's rows found that way; {} for a blank, ID-number or card search."""
+    raw = (q or "").strip()
+    typed = list(dict.fromkeys(fold(raw).split()))
+    if not typed or _DIGITS.match(raw) or _HEALTH_CARD.match(raw):
+        return {}
+    ids = [c.pk for c in children if not _words_start(typed, fold(c.full_name))]
+    if not ids:
+        return {}
+    found: dict[int, Caregiver] = {}
+    carers = (
+        Caregiver.objects.filter(child_id__in=ids, removed_at__isnull=True)
+        .only("child_id", "full_name", "name_folded", "relation")
+        .order_by("child_id", "relation", "id")
+    )
+    for carer in carers:
+        if carer.child_id not in found and _words_start(typed, carer.name_folded):
+            found[carer.child_id] = carer
+    return found
+
+
 def area_names(ids: Iterable[int], known: Iterable[Area] = ()) -> dict[int, str]:
     """{area id: name} for these ids: from the areas already read (`known`, such as the
     villages a page offers in its filter), the rest in one query."""

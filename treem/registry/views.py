@@ -164,6 +164,7 @@ def _result_rows(
     areas: dict[int, str],
     ethnicities: dict[int, str],
     with_commune: bool = False,
+    carers: dict[int, Any] | None = None,
 ) -> SafeString:
     """The rows of the child list, written in Python: the same markup the template loop
     wrote, at a fraction of the cost of 50 rows of template tags. Labels are turned into
@@ -175,6 +176,9 @@ def _result_rows(
     special, short, at_risk = labels["special"], labels["short"], labels["at_risk"]
     # (gettext outside the f-strings: makemessages does not read inside them)
     unknown_village, wrong_word = _("chưa rõ thôn"), _("sai")
+    # a search row found by a caregiver's name says whose (`selectors.caregiver_matches`)
+    found_by = _("Tìm thấy qua người chăm sóc")
+    carers = carers or {}
     no_village = f'<span class="muted">{escape(unknown_village)}</span>'
     risk_word = escape(_("nguy cơ"))
     wrong = f' <span class="badge danger">{escape(wrong_word)}</span>'
@@ -205,6 +209,12 @@ def _result_rows(
         place = esc(areas.get(c.area_id, "")) if c.area_id != c.commune_id else no_village
         if with_commune:
             place = f'{place} <small class="muted">· {esc(c.commune.full_name)}</small>'
+        carer = carers.get(c.pk)
+        if carer is not None:
+            status += (
+                f'<br><small class="muted">{esc(found_by)}: {esc(carer.full_name)} '
+                f"({esc(carer.get_relation_display().lower())})</small>"
+            )
         rows.append(
             f'<tr>\n  <td><a href="{detail.format(c.pk)}">{esc(c.full_name or "—")}</a>'
             f"{status}</td>\n  <td>{esc(c.birth_date_display() or '—')}</td>\n"
@@ -267,6 +277,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         areas=selectors.area_names({c.area_id for c in children}, known=form.villages),
         ethnicities=selectors.ethnicity_names({c.ethnicity_id for c in children if c.ethnicity_id}),
         with_commune=with_commune,
+        carers=selectors.caregiver_matches(filters.q, children),
     )
     # Registering and importing happen in a commune: above one (a province in focus)
     # the buttons would lead to a 404, so they are not shown.
