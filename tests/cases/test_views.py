@@ -13,7 +13,7 @@ from tests.conftest import World
 from tests.factories import make_user
 from treem.cases import services
 from treem.cases.models import Case, CaseStatus
-from treem.cases.selectors import child_has_open_case
+from treem.cases.selectors import case_deadlines, case_plans, child_has_open_case
 from treem.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,53 @@ def test_case_page_personas_and_audit(world: World, client_for) -> None:
     assert client_for(world.province_officer).get(url).status_code == 200
     reads = AuditLog.objects.filter(action="case.read", object_id=str(case.pk))
     assert sorted(reads.values_list("actor_name", flat=True)) == ["canbo", "lanhdao", "tinh"]
+
+
+def _states(case: Case) -> dict[str, str]:
+    case = Case.objects.get(pk=case.pk)
+    return {d.label: d.state for d in case_deadlines(case=case, plans=case_plans(case=case))}
+
+
+PLAN_LIMIT = "Xây dựng kế hoạch (5 ngày làm việc)"
+APPROVAL_LIMIT = "Phê duyệt kế hoạch (2 ngày làm việc)"
+EMERGENCY_LIMIT = "Can thiệp khẩn cấp (12 giờ)"
+
+
+def test_the_case_page_says_whether_each_time_limit_was_kept(world: World, client_for) -> None:
+    # every step taken at once, two hours after the report: every limit kept
+    prompt = to_stage(world, intake(world, hours_ago=2), "plan_approved")
+    assert _states(prompt) == {
+        EMERGENCY_LIMIT: "met",
+        PLAN_LIMIT: "met",
+        APPROVAL_LIMIT: "met",
+        "Tạm thời cách ly tối đa đến": "pending",  # the separation goes on
+    }
+    # the same steps taken three weeks after the report: the emergency and the plan late,
+    # the approval (the same day as the plan) in time
+    slow = to_stage(
+        world,
+        intake(world, child=make_child(world.village, "Lê Văn Bảo"), hours_ago=24 * 21),
+        "plan_approved",
+    )
+    states = _states(slow)
+    assert states[EMERGENCY_LIMIT] == "late" and states[PLAN_LIMIT] == "late"
+    assert states[APPROVAL_LIMIT] == "met"
+    body = client_for(world.officer).get(f"/vu-viec/{slow.pk}/").content.decode()
+    assert body.count("trễ hạn") == 2 and "đúng hạn" in body
+    # nothing done three weeks on: overdue; a report of this morning: still in time
+    waiting = intake(
+        world,
+        child=make_child(world.village, "Đỗ Thị Mai", sex="female"),
+        hours_ago=24 * 21,
+        serious=False,
+    )
+    assert _states(waiting) == {PLAN_LIMIT: "overdue"}
+    assert (
+        "quá hạn, chưa thực hiện"
+        in client_for(world.officer).get(f"/vu-viec/{waiting.pk}/").content.decode()
+    )
+    fresh = intake(world, child=make_child(world.village, "Vũ Văn Hải"), hours_ago=1, serious=False)
+    assert _states(fresh) == {PLAN_LIMIT: "pending"}
 
 
 def test_collaborator_who_submitted_gets_404(world: World, client_for) -> None:

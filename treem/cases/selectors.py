@@ -13,7 +13,9 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from treem.cases import clock
 from treem.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -23,6 +25,7 @@ from treem.cases.models import (
     Incident,
     IncidentOutcome,
     Plan,
+    PlanStatus,
 )
 from treem.cases.rules import case_read_q, may_read_reporter
 from treem.core.access import Cap, grants, has_capability, is_system_admin, scoped
@@ -124,6 +127,96 @@ def child_cases(*, user: Any, child: Any) -> list[dict[str, Any]] | None:
         }
         for case in cases_for(user).filter(child=child).order_by("-received_at")
     ]
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+@dataclass
+class Deadline:
+    """One statutory time limit of a case, and whether it was kept."""
+
+    label: str
+    due: dt.datetime | dt.date  # a moment (12 hours) or a day (working-day limits)
+    done_at: dt.datetime | None  # when the step that meets it happened
+    done_label: str  # what that step was ("đã trình", "đã phê duyệt"...)
+    state: str  # "met", "late", "overdue" (not done, past due), "pending", "" (not needed)
+
+    @property
+    def at_time(self) -> bool:
+        """Whether the limit is a moment (shown with its hour) rather than a day."""
+        return isinstance(self.due, dt.datetime)
+
+
+def _deadline(
+    case: Case, label: str, due: Any, done_at: Any, done_label: str, now: dt.datetime
+) -> Deadline:
+    end = due if isinstance(due, dt.datetime) else clock.end_of_day(due)
+    if done_at is not None:
+        state = "met" if done_at <= end else "late"
+    elif not case.is_open:
+        state = ""  # closed without that step (no plan was needed)
+    else:
+        state = "overdue" if now > end else "pending"
+    return Deadline(label, due, done_at, done_label, state)
+
+
+def case_deadlines(
+    *, case: Case, plans: list[Plan], now: dt.datetime | None = None
+) -> list[Deadline]:
+    """The case's time limits (Điều 26, 28, 32) with what met each: the emergency
+    intervention, the plan submitted (the first after the clock started: the report, or
+    a review that called for a new plan), the latest plan decided, the separation ended."""
+    now = now or timezone.now()
+    rows = []
+    if case.emergency_due_at:
+        rows.append(
+            _deadline(
+                case,
+                _("Can thiệp khẩn cấp (12 giờ)"),
+                case.emergency_due_at,
+                case.emergency_at,
+                _("đã thực hiện"),
+                now,
+            )
+        )
+    if case.plan_due_on:
+        start = case.plan_clock_from or case.received_at
+        submitted = [p.submitted_at for p in plans if p.submitted_at and p.submitted_at >= start]
+        rows.append(
+            _deadline(
+                case,
+                _("Xây dựng kế hoạch (5 ngày làm việc)"),
+                case.plan_due_on,
+                min(submitted, default=None),
+                _("đã trình"),
+                now,
+            )
+        )
+    if case.approval_due_on and plans:
+        latest = max(plans, key=lambda p: p.number)
+        rows.append(
+            _deadline(
+                case,
+                _("Phê duyệt kế hoạch (2 ngày làm việc)"),
+                case.approval_due_on,
+                latest.decided_at,
+                _("đã phê duyệt") if latest.status == PlanStatus.APPROVED else _("đã trả lại"),
+                now,
+            )
+        )
+    if case.separation_due_on:
+        rows.append(
+            _deadline(
+                case,
+                _("Tạm thời cách ly tối đa đến"),
+                case.separation_due_on,
+                case.separation_ended_at,
+                _("đã kết thúc"),
+                now,
+            )
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- the board

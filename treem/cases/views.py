@@ -201,10 +201,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or (s not in LEADER_STEPS and may_edit(request.user, case))
     ]
     chosen = request.GET.get("step") or (steps[0] if steps else "")
+    plans = selectors.case_plans(case=case)
     ctx: dict[str, Any] = {
         "case": case,
         "steps": selectors.case_timeline(case=case),
-        "plans": selectors.case_plans(case=case),
+        "plans": plans,
+        "deadlines": selectors.case_deadlines(case=case, plans=plans),
         "forms": selectors.case_forms(case=case),
         "reporter": selectors.case_reporter(user=request.user, case=case),
         "available": [(s, StepKind(s).label) for s in steps],
