@@ -97,7 +97,9 @@ def test_province_dashboard_follows_both_periods_while_communes_are_missing(
     assert expected >= 2  # the officer's commune and the colleague's
     assert annual["value"] == f"0/{expected}" and annual["tone"] == "danger"
     assert annual["hint"].endswith("hạn 15/11/2026")
-    assert half["value"] == f"1/{expected}" and half["hint"].startswith("Tỷ lệ ")
+    assert half["value"] == f"1/{expected}"
+    # the denominator is the communes using TreEm, not all the province's: said so
+    assert half["hint"].startswith(f"Trong {expected} xã đang dùng TreEm: tỷ lệ ")
 
 
 def test_unit_focal_point_sees_its_own_deadline(world: World, client_for, on) -> None:

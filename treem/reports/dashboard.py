@@ -53,7 +53,12 @@ def _province_card(user: Any, area: Area, period: Period) -> tuple[Card, bool]:
     c = selectors.completeness(user=user, area=area, period=period.code)
     done = c.submitted >= c.expected
     d = selectors.deadline(area, period, watched=not done)
-    hint = _("Tỷ lệ %(rate)d%%, đúng hạn %(on_time)d · hạn %(date)s") % {
+    # expected: the communes already using TreEm (`selectors.completeness`), said so, as
+    # the province's other communes are not counted
+    hint = _(
+        "Trong %(expected)d xã đang dùng TreEm: tỷ lệ %(rate)d%%, đúng hạn %(on_time)d · hạn %(date)s"
+    ) % {
+        "expected": c.expected,
         "rate": c.rate,
         "on_time": c.on_time,
         "date": date_format(d.due, "d/m/Y"),
