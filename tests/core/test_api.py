@@ -25,6 +25,16 @@ def test_token_then_me(world: World) -> None:
     assert me["areas"] == ["13891"]
 
 
+def _signed_in(client: Client) -> tuple[dict, dict[str, str]]:
+    """A token for the commune officer, and the header that presents it."""
+    ok = client.post(
+        "/api/v1/auth/token",
+        {"username": "canbo", "password": PASSWORD},
+        content_type="application/json",
+    ).json()
+    return ok, {"HTTP_AUTHORIZATION": f"Bearer {ok['token']}"}
+
+
 def test_wrong_password_and_missing_or_revoked_token_get_401(world: World) -> None:
     client = Client()
     res = client.post(
@@ -37,12 +47,7 @@ def test_wrong_password_and_missing_or_revoked_token_get_401(world: World) -> No
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     assert client.get("/api/v1/areas").status_code == 401
 
-    ok = client.post(
-        "/api/v1/auth/token",
-        {"username": "canbo", "password": PASSWORD},
-        content_type="application/json",
-    ).json()
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {ok['token']}"}
+    ok, auth = _signed_in(client)
     assert client.delete(f"/api/v1/auth/token/{ok['id']}", **auth).status_code == 204
     assert client.get("/api/v1/me", **auth).status_code == 401
 
@@ -51,12 +56,7 @@ def test_a_token_records_its_use_and_stops_working_when_its_account_is_deactivat
     world: World,
 ) -> None:
     client = Client()
-    ok = client.post(
-        "/api/v1/auth/token",
-        {"username": "canbo", "password": PASSWORD},
-        content_type="application/json",
-    ).json()
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {ok['token']}"}
+    ok, auth = _signed_in(client)
     assert client.get("/api/v1/me", **auth).json()["username"] == "canbo"
     token = ApiToken.objects.get(pk=ok["id"])
     assert token.last_used_at is not None
