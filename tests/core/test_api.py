@@ -1,5 +1,7 @@
 """API: tokens, /me, areas with eras and pagination; 401 without credentials, 404 outside scope."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -25,7 +27,7 @@ def test_token_then_me(world: World) -> None:
     assert me["areas"] == ["13891"]
 
 
-def _signed_in(client: Client) -> tuple[dict, dict[str, str]]:
+def _signed_in(client: Client) -> tuple[dict[str, Any], dict[str, Any]]:
     """A token for the commune officer, and the header that presents it."""
     ok = client.post(
         "/api/v1/auth/token",
