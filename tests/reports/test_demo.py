@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import World
 from tests.factories import demo_context
@@ -38,6 +39,9 @@ def test_in_june_the_dashboard_opens_on_the_half_year_with_one_commune_sent(
     assert sent.status == ReportStatus.SUBMITTED
     assert sent.submitted_at is not None
     assert sent.submitted_at.date() == dt.date(2026, 5, 12)  # before the 15/05 due date
+    # the report's history tells the same dates (drafted when the unit's part came in)
+    history = {e.action: timezone.localdate(e.at) for e in sent.events.all()}
+    assert history == {"create": dt.date(2026, 5, 8), "submit": dt.date(2026, 5, 12)}
     assert not Report.objects.filter(period="2026").exists()  # the year is not open yet
     assert not Report.objects.filter(area=world.other_commune).exists()
     assert _dashboard_tile(client_for, world) == "1/2"

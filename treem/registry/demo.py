@@ -395,7 +395,10 @@ def _circumstances_and_support(
                 )
             )
             if group in ("a", "c", "d", "n"):
-                for months_ago in range(0, 12, 3):
+                # the allowance paid each quarter since the circumstance began, over the
+                # last three years: last year's reports (the "same period last year"
+                # column, the trend chart) have their supported children too
+                for months_ago in range(0, 36, 3):
                     day = (today.replace(day=1) - dt.timedelta(days=30 * months_ago)).replace(day=5)
                     if start <= day <= today:
                         supports.append(

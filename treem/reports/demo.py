@@ -21,7 +21,7 @@ from django.utils import timezone
 from treem.core.demo import DemoContext
 from treem.core.models import AgencyKind
 from treem.reports import selectors, services
-from treem.reports.models import Report, ReportStatus, UnitReport
+from treem.reports.models import Report, ReportEvent, ReportStatus, UnitReport
 
 PERIOD = "2026H1"
 ANNUAL = "2026"
@@ -120,3 +120,7 @@ def _submit(ctx: DemoContext, period: str) -> None:
     )
     report = services.report_submit(actor=officer, report=report)
     Report.objects.filter(pk=report.pk).update(submitted_at=min(sent_day, now))
+    # its history as the dates above tell it: drafted the day the unit's part came in
+    events = ReportEvent.objects.filter(report=report)
+    events.filter(action="create").update(at=min(unit_day, now))
+    events.filter(action="submit").update(at=min(sent_day, now))
