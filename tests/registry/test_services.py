@@ -258,3 +258,45 @@ def test_support_cannot_be_dated_after_today_but_may_run_on(world: Any, child_ma
         end_date=today + dt.timedelta(days=89),
     )
     assert running.end_date > today
+
+
+def test_a_caregivers_id_number_is_checked_against_the_relation_and_birth_year(
+    world: Any, child_maker: Any
+) -> None:
+    child = child_maker("Lò Văn Sinh")
+    # a mother born in 1990: 036 (Nam Định), 1 (a woman of the 1900s), 90
+    mother = services.caregiver_add(
+        actor=world.officer,
+        child=child,
+        relation="mother",
+        full_name="Lò Thị Xuân",
+        birth_year=1990,
+        id_number="036190123456",
+    )
+    assert mother.id_number == "036190123456"
+    with pytest.raises(ValidationError) as refused:
+        services.caregiver_add(
+            actor=world.officer,
+            child=child,
+            relation="father",
+            full_name="Lò Văn Đông",
+            birth_year=1988,
+            id_number="036190123457",  # a woman's digit, and 90 for a man born in 1988
+        )
+    message = " ".join(refused.value.message_dict["id_number"])
+    assert "ứng với giới tính nữ, nhưng người này là nam" in message
+    assert "Chữ số thứ 5–6 (“90”) phải là hai số cuối của năm sinh (“88”)" in message
+    assert child.caregivers.count() == 1  # nothing saved
+    # a guardian's sex is not known from the relation: only the year is checked
+    services.caregiver_add(
+        actor=world.officer,
+        child=child,
+        relation="guardian",
+        full_name="Lò Văn Tám",
+        birth_year=1960,
+        id_number="036060123458",
+    )
+    # a change of the number alone is checked against the stored relation and year
+    with pytest.raises(ValidationError) as stale:
+        services.caregiver_update(actor=world.officer, caregiver=mother, id_number="036090123456")
+    assert "nhưng người này là nữ" in " ".join(stale.value.message_dict["id_number"])

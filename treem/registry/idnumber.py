@@ -124,12 +124,15 @@ def _sex_label(sex: str) -> str:
     return _("nữ") if sex == "female" else _("nam")
 
 
-def check_id_number(number: str, sex: str | None, birth_year: int | None) -> list[str]:
+def check_id_number(
+    number: str, sex: str | None, birth_year: int | None, *, of_child: bool = True
+) -> list[str]:
     """Vietnamese messages for every way `number` fails the rules; empty when it passes.
 
     `sex` is "male" / "female" (None or "" when unknown: the sex part is then not
     checked); `birth_year` likewise. A blank number is not an error here (the number
-    is optional); callers that require it check that themselves.
+    is optional); callers that require it check that themselves. `of_child=False`: the
+    number of a caregiver (the messages say "this person", not "the child").
     """
     number = normalize_id_number(number)
     if not number:
@@ -152,9 +155,16 @@ def check_id_number(number: str, sex: str | None, birth_year: int | None) -> lis
     digit_century = _CENTURIES[digit // 2]
     digit_sex = "female" if digit % 2 else "male"
     if sex in ("male", "female") and digit_sex != sex:
+        if of_child:
+            message = _(
+                "Chữ số thứ 4 (“%(digit)s”) ứng với giới tính %(coded)s, nhưng trẻ là %(sex)s."
+            )
+        else:
+            message = _(
+                "Chữ số thứ 4 (“%(digit)s”) ứng với giới tính %(coded)s, nhưng người này là %(sex)s."
+            )
         errors.append(
-            _("Chữ số thứ 4 (“%(digit)s”) ứng với giới tính %(coded)s, nhưng trẻ là %(sex)s.")
-            % {"digit": digit, "coded": _sex_label(digit_sex), "sex": _sex_label(sex)}
+            message % {"digit": digit, "coded": _sex_label(digit_sex), "sex": _sex_label(sex)}
         )
     if birth_year is not None:
         if not digit_century <= birth_year < digit_century + 100:

@@ -472,7 +472,11 @@ def children_age_out(*, actor: Any = None, on: dt.date | None = None) -> int:
 # --------------------------------------------------------------------------- caregivers
 
 
-def _caregiver_values(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def _caregiver_values(
+    data: dict[str, Any], errors: dict[str, str], current: Caregiver | None = None
+) -> dict[str, Any]:
+    """The checked values of a caregiver's fields in `data` (errors by field into
+    `errors`); `current`: the caregiver being changed, for the fields not in `data`."""
     values: dict[str, Any] = {}
     if "relation" in data:
         _check_choice(errors, "relation", data["relation"], CaregiverRelation.choices)
@@ -504,7 +508,15 @@ def _caregiver_values(data: dict[str, Any], errors: dict[str, str]) -> dict[str,
     if "id_number" in data:
         number = normalize_id_number(data["id_number"])
         if number:
-            problems = check_id_number(number, None, None)
+            # a father's number codes a man, a mother's a woman; both code the birth year
+            relation = values.get("relation", current.relation if current else "")
+            year = values.get("birth_year", current.birth_year if current else None)
+            problems = check_id_number(
+                number,
+                {"father": "male", "mother": "female"}.get(relation),
+                year if isinstance(year, int) and year > 0 and "birth_year" not in errors else None,
+                of_child=False,
+            )
             if problems:
                 errors["id_number"] = " ".join(problems)
         values["id_number"] = number
@@ -559,7 +571,7 @@ def caregiver_update(*, actor: Any, caregiver: Caregiver, **changes: Any) -> Car
     child = caregiver.child
     _require_edit(actor, child)
     errors: dict[str, str] = {}
-    values = _caregiver_values(changes, errors)
+    values = _caregiver_values(changes, errors, caregiver)
     if errors:
         raise ValidationError(errors)
     before = snapshot(caregiver)
