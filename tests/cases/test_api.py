@@ -44,6 +44,7 @@ def test_intake_then_read_with_deadlines(world: World, api_for) -> None:
     assert due == received + dt.timedelta(hours=12)
     assert "plan_drafted_by" in body["deadlines"]
     assert "plan_approval_by" not in body["deadlines"]
+    assert body["deadline_status"] == {"emergency": "pending", "plan": "pending"}
     assert body["reporter"]["full_name"] == "Người báo"
     assert sorted(body["forms"]) == ["neglect", "violence"]
     assert AuditLog.objects.filter(action="case.read", object_id=str(case_id)).count() == 1

@@ -85,6 +85,13 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
             "description": case.description,
             "version": case.version,
             "deadlines": deadlines(case),
+            # whether each limit was kept: met, late, overdue (not done, past due),
+            # pending; a closed case's limit that no step needed is left out
+            "deadline_status": {
+                d.key: d.state
+                for d in selectors.case_deadlines(case=case, plans=list(case.plans.all()))
+                if d.state
+            },
             "available_steps": available_steps(case),
             "steps": [
                 {
@@ -288,6 +295,13 @@ def case_step(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
             "status": case.status,
             "next_step": case.next_step or None,
             "deadlines": deadlines(case),
+            # whether each limit was kept: met, late, overdue (not done, past due),
+            # pending; a closed case's limit that no step needed is left out
+            "deadline_status": {
+                d.key: d.state
+                for d in selectors.case_deadlines(case=case, plans=list(case.plans.all()))
+                if d.state
+            },
             "version": case.version,
         },
     )

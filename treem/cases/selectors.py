@@ -136,6 +136,7 @@ def child_cases(*, user: Any, child: Any) -> list[dict[str, Any]] | None:
 class Deadline:
     """One statutory time limit of a case, and whether it was kept."""
 
+    key: str  # "emergency", "plan", "approval", "separation" (the API's names)
     label: str
     due: dt.datetime | dt.date  # a moment (12 hours) or a day (working-day limits)
     done_at: dt.datetime | None  # when the step that meets it happened
@@ -149,7 +150,7 @@ class Deadline:
 
 
 def _deadline(
-    case: Case, label: str, due: Any, done_at: Any, done_label: str, now: dt.datetime
+    case: Case, key: str, label: str, due: Any, done_at: Any, done_label: str, now: dt.datetime
 ) -> Deadline:
     end = due if isinstance(due, dt.datetime) else clock.end_of_day(due)
     if done_at is not None:
@@ -158,7 +159,7 @@ def _deadline(
         state = ""  # closed without that step (no plan was needed)
     else:
         state = "overdue" if now > end else "pending"
-    return Deadline(label, due, done_at, done_label, state)
+    return Deadline(key, label, due, done_at, done_label, state)
 
 
 def case_deadlines(
@@ -173,6 +174,7 @@ def case_deadlines(
         rows.append(
             _deadline(
                 case,
+                "emergency",
                 _("Can thiệp khẩn cấp (12 giờ)"),
                 case.emergency_due_at,
                 case.emergency_at,
@@ -186,6 +188,7 @@ def case_deadlines(
         rows.append(
             _deadline(
                 case,
+                "plan",
                 _("Xây dựng kế hoạch (5 ngày làm việc)"),
                 case.plan_due_on,
                 min(submitted, default=None),
@@ -198,6 +201,7 @@ def case_deadlines(
         rows.append(
             _deadline(
                 case,
+                "approval",
                 _("Phê duyệt kế hoạch (2 ngày làm việc)"),
                 case.approval_due_on,
                 latest.decided_at,
@@ -209,6 +213,7 @@ def case_deadlines(
         rows.append(
             _deadline(
                 case,
+                "separation",
                 _("Tạm thời cách ly tối đa đến"),
                 case.separation_due_on,
                 case.separation_ended_at,
