@@ -300,3 +300,9 @@ def test_a_caregivers_id_number_is_checked_against_the_relation_and_birth_year(
     with pytest.raises(ValidationError) as stale:
         services.caregiver_update(actor=world.officer, caregiver=mother, id_number="036090123456")
     assert "nhưng người này là nữ" in " ".join(stale.value.message_dict["id_number"])
+    # so is the stored number when the birth year it codes is changed
+    with pytest.raises(ValidationError) as moved:
+        services.caregiver_update(actor=world.officer, caregiver=mother, birth_year=1991)
+    assert "(“90”) phải là hai số cuối của năm sinh (“91”)" in " ".join(
+        moved.value.message_dict["id_number"]
+    )

@@ -65,6 +65,13 @@ def deadlines(case: Case) -> dict[str, str | None]:
     return data
 
 
+def deadline_status(case: Case) -> dict[str, str]:
+    """Whether each limit was kept: met, late, overdue (not done, past due), pending; a
+    closed case's limit that no step needed is left out."""
+    plans = list(case.plans.all())
+    return {d.key: d.state for d in selectors.case_deadlines(case=case, plans=plans) if d.state}
+
+
 def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
     data = case_summary(case)
     data.update(
@@ -85,13 +92,7 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
             "description": case.description,
             "version": case.version,
             "deadlines": deadlines(case),
-            # whether each limit was kept: met, late, overdue (not done, past due),
-            # pending; a closed case's limit that no step needed is left out
-            "deadline_status": {
-                d.key: d.state
-                for d in selectors.case_deadlines(case=case, plans=list(case.plans.all()))
-                if d.state
-            },
+            "deadline_status": deadline_status(case),
             "available_steps": available_steps(case),
             "steps": [
                 {
@@ -295,13 +296,7 @@ def case_step(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
             "status": case.status,
             "next_step": case.next_step or None,
             "deadlines": deadlines(case),
-            # whether each limit was kept: met, late, overdue (not done, past due),
-            # pending; a closed case's limit that no step needed is left out
-            "deadline_status": {
-                d.key: d.state
-                for d in selectors.case_deadlines(case=case, plans=list(case.plans.all()))
-                if d.state
-            },
+            "deadline_status": deadline_status(case),
             "version": case.version,
         },
     )

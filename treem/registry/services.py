@@ -505,21 +505,25 @@ def _caregiver_values(
         if phone and (not digits.isdigit() or not 9 <= len(digits) <= 11):
             errors["phone"] = _("Số điện thoại “%(value)s” không hợp lệ.") % {"value": phone}
         values["phone"] = phone
+    # The number (entered now, or stored when the relation or birth year changes): a
+    # father's codes a man, a mother's a woman; both code the birth year.
     if "id_number" in data:
-        number = normalize_id_number(data["id_number"])
-        if number:
-            # a father's number codes a man, a mother's a woman; both code the birth year
-            relation = values.get("relation", current.relation if current else "")
-            year = values.get("birth_year", current.birth_year if current else None)
-            problems = check_id_number(
-                number,
-                {"father": "male", "mother": "female"}.get(relation),
-                year if isinstance(year, int) and year > 0 and "birth_year" not in errors else None,
-                of_child=False,
-            )
-            if problems:
-                errors["id_number"] = " ".join(problems)
-        values["id_number"] = number
+        number = values["id_number"] = normalize_id_number(data["id_number"])
+    elif current is not None and ("relation" in data or "birth_year" in data):
+        number = current.id_number
+    else:
+        number = ""
+    if number:
+        relation = values.get("relation", current.relation if current else "")
+        year = values.get("birth_year", current.birth_year if current else None)
+        problems = check_id_number(
+            number,
+            {"father": "male", "mother": "female"}.get(relation),
+            year if isinstance(year, int) and year > 0 and "birth_year" not in errors else None,
+            of_child=False,
+        )
+        if problems:
+            errors["id_number"] = " ".join(problems)
     if "status" in data:
         _check_choice(errors, "status", data["status"], CaregiverStatus.choices)
         values["status"] = data["status"]
