@@ -281,6 +281,11 @@ def test_data_quality_page(world: Any, client_for: Any, child_maker: Any) -> Non
 def test_dashboard_cards(world: Any, client_for: Any, kid: Child) -> None:
     body = client_for(world.officer).get("/").content.decode()
     assert "Trẻ em đang theo dõi" in body
+    assert "Thôn, tổ dân phố" in body and "Đơn vị phối hợp" in body
+    # a collaborator's home is about the children of the village, not the commune's structure
+    mine = client_for(world.collaborator).get("/").content.decode()
+    assert "Trẻ em đang theo dõi" in mine
+    assert "Thôn, tổ dân phố" not in mine and "Đơn vị phối hợp" not in mine
 
 
 def test_import_button_only_for_those_who_may_import(world: Any, client_for: Any) -> None:

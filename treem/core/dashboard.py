@@ -32,6 +32,9 @@ def cards(*, user: Any, area: Area) -> list[Card]:
     result: list[Card] = []
     if not has_capability(user, Cap.AREAS_VIEW, area):
         return result
+    if area.level > AreaLevel.COMMUNE:
+        # a village (a collaborator's): "1 village, 0 units" would say nothing
+        return result
     villages = scoped(
         Area.objects.filter(path__startswith=area.path, level=AreaLevel.VILLAGE),
         user,
