@@ -140,6 +140,17 @@ def test_collaborator_who_submitted_gets_404(world: World, client_for) -> None:
     assert client.get(f"/vu-viec/{case.pk}/buoc/{case.steps.get().pk}/docx/").status_code == 404
 
 
+def test_the_intake_form_starts_from_the_reporters_own_source(world: World, client_for) -> None:
+    def chosen(user) -> str:
+        body = client_for(user).get("/vu-viec/tiep-nhan/").content.decode()
+        select = body.split('name="source"', 1)[1].split("</select>", 1)[0]
+        return select.split(" selected", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+
+    assert chosen(world.collaborator) == "collaborator"
+    assert chosen(world.focal_point) == "health_station"  # the health station's focal point
+    assert chosen(world.officer) == "hotline_111"  # the officer taking calls
+
+
 def test_focal_point_thanks_page(world: World, client_for) -> None:
     client = client_for(world.focal_point)
     assert client.get("/vu-viec/tiep-nhan/").status_code == 200

@@ -24,12 +24,13 @@ from treem.cases.forms import (
     plan_rows_from_post,
     step_form_class,
 )
-from treem.cases.models import STEP_FORMS, ItemStatus, PlanStatus, StepKind
+from treem.cases.models import STEP_FORMS, ItemStatus, PlanStatus, Source, StepKind
 from treem.cases.rules import may_approve, may_edit
 from treem.cases.steps import LEADER_STEPS, STEP_FIELDS, available_steps
-from treem.core.access import Cap, has_capability, scope_q, scoped
+from treem.core.access import Cap, grants, has_capability, scope_q, scoped
 from treem.core.current import current_area
-from treem.core.models import Area, AreaLevel
+from treem.core.models import Agency, AgencyKind, Area, AreaLevel
+from treem.core.roles import UNIT_FOCAL_POINT, VILLAGE_COLLABORATOR
 from treem.core.text import fold
 
 
@@ -94,12 +95,36 @@ def _intake_areas(user: Any) -> list[Area]:
     return list(scoped(qs, user, Cap.CASES_INTAKE, field="").order_by("path")[:300])
 
 
+# The source a report taken by a unit's focal point comes from, by the unit's kind.
+_UNIT_SOURCES: dict[str, str] = {
+    AgencyKind.HEALTH_STATION: Source.HEALTH_STATION,
+    AgencyKind.SCHOOL: Source.SCHOOL,
+    AgencyKind.POLICE: Source.POLICE,
+}
+
+
+def _own_source(user: Any) -> str:
+    """The intake form's first choice of source: a village collaborator reports as the
+    collaborator, a school, health station or police focal point as the unit; others
+    (the commune officer taking calls) start from the hotline."""
+    mine = grants(user)
+    if any(g.role == VILLAGE_COLLABORATOR for g in mine):
+        return Source.COLLABORATOR
+    units = [g.agency_id for g in mine if g.role == UNIT_FOCAL_POINT and g.agency_id]
+    for kind in Agency.objects.filter(pk__in=units).values_list("kind", flat=True):
+        if kind in _UNIT_SOURCES:
+            return _UNIT_SOURCES[kind]
+    return Source.HOTLINE_111
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Cap.CASES_INTAKE):
         raise Http404
     areas = _intake_areas(request.user)
-    form = IntakeForm(request.POST or None, areas=areas)
+    form = IntakeForm(
+        request.POST or None, areas=areas, initial={"source": _own_source(request.user)}
+    )
     can_search = has_capability(request.user, Cap.REGISTRY_VIEW)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
