@@ -112,6 +112,22 @@ def test_collaborator_sees_only_their_village(
     assert client.get(reverse("registry:child_edit", args=[mine.pk])).status_code == 404
 
 
+def test_the_child_page_shows_a_caregivers_wrong_id_number_and_why(
+    world: Any, client_for: Any, kid: Child
+) -> None:
+    from treem.registry.models import Caregiver
+
+    # stored before the check (the services refuse such a number now)
+    mother = kid.caregivers.get(relation="mother")
+    Caregiver.objects.filter(pk=mother.pk).update(
+        id_number="036090123456", birth_year=1990, id_number_valid=False
+    )
+    body = client_for(world.officer).get(reverse("registry:child_detail", args=[kid.pk]))
+    row = body.content.decode().split("Trần Thị Bình", 1)[1].split("</tr>", 1)[0]
+    assert "Số định danh: 036090123456" in row
+    assert 'class="badge danger"' in row and "nhưng người này là nữ" in row
+
+
 def test_detail_three_personas(world: Any, client_for: Any, kid: Child) -> None:
     url = reverse("registry:child_detail", args=[kid.pk])
     body = client_for(world.officer).get(url).content.decode()

@@ -176,6 +176,12 @@ def _id_number(rng: random.Random, sex: str, birth: dt.date) -> str:
     return f"{PROVINCE_ID}{digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
 
 
+def _adult_id_number(rng: random.Random, sex: str, year: int) -> str:
+    """A parent's number: digit 4 codes the century and the sex, 5-6 the year."""
+    digit = (0 if year < 2000 else 2) + (1 if sex == "female" else 0)
+    return f"{PROVINCE_ID}{digit}{year % 100:02d}{rng.randrange(10**6):06d}"
+
+
 def _birth_date(rng: random.Random, today: dt.date) -> dt.date:
     # Age pyramid: slightly fewer children in the youngest cohorts (falling birth rate).
     age = rng.choices(range(16), weights=[5, 5, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6])[0]
@@ -202,6 +208,9 @@ def _seed_commune(
     children: list[Child] = []
     caregivers: list[tuple[int, Caregiver]] = []
     used_ids: set[str] = set()
+    # the mothers' ID numbers from a generator of their own (the rest of the data stays
+    # as it was); one in a hundred deliberately coded for a man (the data-quality page)
+    carer_ids = random.Random(f"{commune.key}-caregiver-ids")
     households = 0
     while len(children) < target:
         households += 1
@@ -275,6 +284,11 @@ def _seed_commune(
                     ),
                 )
             )
+            mother_born = birth.year - rng.randint(20, 35)
+            mother_id = ""
+            if carer_ids.random() < 0.6:
+                coded = "male" if carer_ids.random() < 0.01 else "female"
+                mother_id = _adult_id_number(carer_ids, coded, mother_born)
             caregivers.append(
                 (
                     index,
@@ -282,8 +296,9 @@ def _seed_commune(
                         relation="mother",
                         full_name=mother,
                         status=mother_status,
-                        birth_year=birth.year - rng.randint(20, 35),
+                        birth_year=mother_born,
                         phone=f"09{rng.randrange(10**8):08d}",
+                        id_number=mother_id,
                     ),
                 )
             )

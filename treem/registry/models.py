@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area, AreaOwned
 from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
+from treem.registry.idnumber import check_id_number
 from treem.registry.search import (
     first_round,
     search_words_for,
@@ -634,12 +635,6 @@ def id_number_problems(child: Child) -> list[str]:
     number = child.id_number
     if not number:
         return []
-    try:
-        from treem.registry.idnumber import check_id_number  # the I/O engineer's module
-    except ImportError:  # pragma: no cover - until the module lands
-        if len(number) != 12 or not number.isdigit():
-            return [str(_("Số định danh phải gồm đúng 12 chữ số."))]
-        return []
     year = child.birth_date.year if child.birth_date else None
     return list(check_id_number(number, child.sex or None, year))
 
@@ -681,6 +676,11 @@ class Caregiver(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     id_number = models.CharField(_("số định danh"), max_length=12, blank=True)
+    # Whether the number passes the checks of Thông tư 07/2016 for this person (the sex a
+    # father's or mother's number codes, the birth year): None without a number. The
+    # services refuse a failing number; this keeps the numbers entered before the check
+    # (or by an import) findable on the data-quality page.
+    id_number_valid = models.BooleanField(null=True, blank=True)
     status = models.CharField(
         _("tình trạng"),
         max_length=10,
@@ -705,6 +705,21 @@ class Caregiver(models.Model):
     def set_derived(self) -> None:
         self.full_name = clean(self.full_name)
         self.name_folded = fold(self.full_name)
+        self.id_number_valid = not self.id_number_problems() if self.id_number else None
+
+    def id_number_problems(self) -> list[str]:
+        """What is wrong with the number: a father's must code a man, a mother's a
+        woman; every number the birth year (`check_id_number`)."""
+        return check_id_number(
+            self.id_number,
+            CAREGIVER_SEX.get(self.relation),
+            self.birth_year or None,
+            of_child=False,
+        )
+
+
+# The sex a caregiver's ID number codes, by relation (a guardian's is not known).
+CAREGIVER_SEX = {"father": "male", "mother": "female"}
 
 
 class CircumstanceKind(models.TextChoices):

@@ -20,6 +20,7 @@ from treem.core.text import clean, title_case
 from treem.registry.idnumber import check_id_number, normalize_id_number
 from treem.registry.models import (
     ADULT_AGE,
+    CAREGIVER_SEX,
     SUBTYPES,
     Caregiver,
     CaregiverRelation,
@@ -518,7 +519,7 @@ def _caregiver_values(
         year = values.get("birth_year", current.birth_year if current else None)
         problems = check_id_number(
             number,
-            {"father": "male", "mother": "female"}.get(relation),
+            CAREGIVER_SEX.get(relation),
             year if isinstance(year, int) and year > 0 and "birth_year" not in errors else None,
             of_child=False,
         )
