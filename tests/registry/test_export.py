@@ -148,6 +148,31 @@ def test_quality_export_lists_problems(
     )
 
 
+def test_quality_export_says_whose_id_number_is_wrong_and_why(
+    world: World, child_maker: Any, client_for: Any
+) -> None:
+    from treem.registry.models import Caregiver
+
+    kid = child_maker("Lò Văn Sai")
+    stored = Caregiver(  # as stored before the check
+        child=kid,
+        relation="mother",
+        full_name="Lò Thị Xuân",
+        birth_year=1990,
+        id_number="036090123456",
+    )
+    stored.set_derived()
+    stored.save()
+    res = client_for(world.officer).get(
+        "/tre-em/chat-luong-du-lieu/xuat-excel/?problem=bad_carer_id"
+    )
+    _ws, rows = sheet_rows(res.content)
+    [(problem, detail, name)] = [(r[1], r[2], r[3]) for r in rows[3:]]
+    assert problem == "Số định danh của cha, mẹ, người chăm sóc sai" and name == "Lò Văn Sai"
+    assert detail.startswith("Mẹ Lò Thị Xuân: 036090123456. Chữ số thứ 4 (“0”)")
+    assert "nhưng người này là nữ" in detail
+
+
 def test_personas_on_exports(world: World, children: dict[str, Any], client_for: Any) -> None:
     urls = ["/tre-em/xuat-excel/", "/tre-em/so-theo-doi/", "/tre-em/chat-luong-du-lieu/xuat-excel/"]
     colleague = client_for(world.other_officer)

@@ -560,7 +560,15 @@ def quality_workbook(rows: Iterable[tuple[str, str, Child]], *, title: str = "")
     ws.append([])
     ws.append(head)
     for n, (key, label, c) in enumerate(rows, start=1):
-        detail = " ".join(id_number_problems(c)) if key == "bad_id" else ""
+        detail = ""
+        if key == "bad_id":
+            detail = " ".join(id_number_problems(c))
+        elif key == "bad_carer_id":  # whose number, and why (`data_quality_list`)
+            detail = "\n".join(
+                f"{g.get_relation_display()} {g.full_name}: {g.id_number}. "
+                + " ".join(g.id_number_problems())
+                for g in getattr(c, "wrong_id_carers", [])
+            )
         ws.append(
             _wo_row(
                 ws,

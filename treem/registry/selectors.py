@@ -789,7 +789,16 @@ def data_quality_list(
         qs = qs.filter(area_id=village)
     if commune:
         qs = qs.filter(commune_id=commune)
-    return qs.filter(conds[problem]).select_related("area", "ethnicity").order_by("name_sort", "id")
+    qs = qs.filter(conds[problem]).select_related("area", "ethnicity").order_by("name_sort", "id")
+    if problem == "bad_carer_id":  # whose number, for the export's detail column
+        qs = qs.prefetch_related(
+            Prefetch(
+                "caregivers",
+                queryset=Caregiver.objects.filter(removed_at__isnull=True, id_number_valid=False),
+                to_attr="wrong_id_carers",
+            )
+        )
+    return qs
 
 
 # --------------------------------------------------------------------------- counts
