@@ -58,6 +58,34 @@ def test_create(world: Any, api_for: Any) -> None:
     assert body["full_name"] == "Phạm Thị Hồng" and body["ethnicity"] == "01"
     bad = post(api_for(world.officer), "/api/v1/children", {**payload, "id_number": "0361190"})
     assert bad.status_code == 422 and "id_number" in bad.json()["errors"]
+    # a caregiver's number is checked too (a father's codes a man), and answered checked
+    father = {"relation": "father", "full_name": "Lò Văn Sơn", "birth_year": 1988}
+    wrong = post(
+        api_for(world.officer),
+        "/api/v1/children",
+        {
+            **payload,
+            "full_name": "Lò Thị Hoa",
+            "caregivers": [{**father, "id_number": "036188000111"}],
+        },
+    )
+    assert wrong.status_code == 422, wrong.content
+    assert "người này là nam" in wrong.json()["detail"]
+    made = post(
+        api_for(world.officer),
+        "/api/v1/children",
+        {
+            **payload,
+            "full_name": "Lò Thị Hoa",
+            "caregivers": [{**father, "id_number": "036088000111"}],
+        },
+    )
+    assert made.status_code == 201, made.content
+    carers = (
+        api_for(world.officer).get(f"/api/v1/children/{made.json()['id']}").json()["caregivers"]
+    )
+    assert [(c["id_number"], c["id_number_valid"]) for c in carers] == [("036088000111", True)]
+    assert Child.objects.filter(full_name="Lò Thị Hoa").count() == 1  # the refused one: nothing
     assert post(api_for(world.other_officer), "/api/v1/children", payload).status_code == 404
     assert post(Client(), "/api/v1/children", payload).status_code == 401
 

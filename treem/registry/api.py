@@ -168,6 +168,8 @@ def caregiver_json(c: Caregiver) -> dict[str, Any]:
         "birth_year": c.birth_year,
         "phone": c.phone,
         "id_number": c.id_number,
+        # as the child's: false when the number fails the checks (entered before them)
+        "id_number_valid": c.id_number_valid,
         "status": c.status,
     }
 
