@@ -60,26 +60,16 @@ def test_create(world: Any, api_for: Any) -> None:
     assert bad.status_code == 422 and "id_number" in bad.json()["errors"]
     # a caregiver's number is checked too (a father's codes a man), and answered checked
     father = {"relation": "father", "full_name": "Lò Văn Sơn", "birth_year": 1988}
-    wrong = post(
-        api_for(world.officer),
-        "/api/v1/children",
-        {
-            **payload,
-            "full_name": "Lò Thị Hoa",
-            "caregivers": [{**father, "id_number": "036188000111"}],
-        },
-    )
+
+    def with_father(number: str) -> Any:
+        child = {**payload, "full_name": "Lò Thị Hoa"}
+        child["caregivers"] = [{**father, "id_number": number}]
+        return post(api_for(world.officer), "/api/v1/children", child)
+
+    wrong = with_father("036188000111")
     assert wrong.status_code == 422, wrong.content
     assert "người này là nam" in wrong.json()["detail"]
-    made = post(
-        api_for(world.officer),
-        "/api/v1/children",
-        {
-            **payload,
-            "full_name": "Lò Thị Hoa",
-            "caregivers": [{**father, "id_number": "036088000111"}],
-        },
-    )
+    made = with_father("036088000111")
     assert made.status_code == 201, made.content
     carers = (
         api_for(world.officer).get(f"/api/v1/children/{made.json()['id']}").json()["caregivers"]

@@ -65,15 +65,16 @@ def deadlines(case: Case) -> dict[str, str | None]:
     return data
 
 
-def deadline_status(case: Case) -> dict[str, str]:
+def deadline_status(case: Case, plans: list[Any] | None = None) -> dict[str, str]:
     """Whether each limit was kept: met, late, overdue (not done, past due), pending; a
-    closed case's limit that no step needed is left out."""
-    plans = list(case.plans.all())
+    closed case's limit that no step needed is left out. `plans`: the case's, if read."""
+    plans = list(case.plans.all()) if plans is None else plans
     return {d.key: d.state for d in selectors.case_deadlines(case=case, plans=plans) if d.state}
 
 
 def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
     data = case_summary(case)
+    plans = selectors.case_plans(case=case)
     data.update(
         {
             "child_id": case.child_id,
@@ -92,7 +93,7 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
             "description": case.description,
             "version": case.version,
             "deadlines": deadlines(case),
-            "deadline_status": deadline_status(case),
+            "deadline_status": deadline_status(case, plans),
             "available_steps": available_steps(case),
             "steps": [
                 {
@@ -126,7 +127,7 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
                         for i in p.items.all()
                     ],
                 }
-                for p in selectors.case_plans(case=case)
+                for p in plans
             ],
         }
     )

@@ -708,18 +708,17 @@ class Caregiver(models.Model):
         self.id_number_valid = not self.id_number_problems() if self.id_number else None
 
     def id_number_problems(self) -> list[str]:
-        """What is wrong with the number: a father's must code a man, a mother's a
-        woman; every number the birth year (`check_id_number`)."""
-        return check_id_number(
-            self.id_number,
-            CAREGIVER_SEX.get(self.relation),
-            self.birth_year or None,
-            of_child=False,
-        )
+        return caregiver_id_problems(self.id_number, self.relation, self.birth_year)
 
 
 # The sex a caregiver's ID number codes, by relation (a guardian's is not known).
 CAREGIVER_SEX = {"father": "male", "mother": "female"}
+
+
+def caregiver_id_problems(number: str, relation: str, birth_year: int | None) -> list[str]:
+    """What is wrong with a caregiver's ID number: a father's must code a man, a mother's
+    a woman; every number the birth year (`check_id_number`)."""
+    return check_id_number(number, CAREGIVER_SEX.get(relation), birth_year or None, of_child=False)
 
 
 class CircumstanceKind(models.TextChoices):

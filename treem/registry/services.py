@@ -20,7 +20,6 @@ from treem.core.text import clean, title_case
 from treem.registry.idnumber import check_id_number, normalize_id_number
 from treem.registry.models import (
     ADULT_AGE,
-    CAREGIVER_SEX,
     SUBTYPES,
     Caregiver,
     CaregiverRelation,
@@ -40,6 +39,7 @@ from treem.registry.models import (
     Support,
     SupportKind,
     SupportSource,
+    caregiver_id_problems,
     years_before,
 )
 from treem.registry.search import plain_words, search_words_refresh, vocabulary_add
@@ -517,12 +517,8 @@ def _caregiver_values(
     if number:
         relation = values.get("relation", current.relation if current else "")
         year = values.get("birth_year", current.birth_year if current else None)
-        problems = check_id_number(
-            number,
-            CAREGIVER_SEX.get(relation),
-            year if isinstance(year, int) and year > 0 and "birth_year" not in errors else None,
-            of_child=False,
-        )
+        known = isinstance(year, int) and year > 0 and "birth_year" not in errors
+        problems = caregiver_id_problems(number, relation, year if known else None)
         if problems:
             errors["id_number"] = " ".join(problems)
     if "status" in data:
