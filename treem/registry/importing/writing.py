@@ -248,17 +248,32 @@ def reserve_ids(model: Any, count: int, cursor: Any = None) -> list[int]:
     return list(range(low, high + 1)) if drawn is None else list(drawn)
 
 
+def _insert_objects(model: Any, objs: list[Any]) -> list[int]:
+    """INSERT the objects in batches and return their ids. Unlike bulk_create, the
+    values are stored as they are (raw): an auto_now(_add) field keeps the time the
+    caller gave instead of being stamped with the clock of this statement."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+    manager = model._base_manager
+    size = max(1, connection.ops.bulk_batch_size(fields, objs) or len(objs))
+    ids: list[int] = []
+    for start in range(0, len(objs), size):
+        batch = objs[start : start + size]
+        returned = manager._insert(
+            batch, fields=fields, returning_fields=[model._meta.pk], raw=True, using=manager.db
+        )
+        ids.extend(row[0] for row in returned)
+    return ids
+
+
 def insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert plain rows ({attname: value}) and return their ids, in order: COPY on
-    PostgreSQL (ids taken from the table's sequence first), bulk_create elsewhere.
+    PostgreSQL (ids taken from the table's sequence first), batched INSERTs elsewhere.
     Columns a row leaves out get the field's default."""
     if not rows:
         return []
     defaults = column_defaults(model)
     if connection.vendor != "postgresql":
-        objs = [model(**{**defaults, **row}) for row in rows]
-        model.objects.bulk_create(objs, batch_size=500)
-        return [o.pk for o in objs]
+        return _insert_objects(model, [model(**{**defaults, **row}) for row in rows])
     ids = reserve_ids(model, len(rows))
     given = {k for row in rows for k in row}  # db_default columns a row gives too
     formatter = CopyRows(model, [*defaults, *sorted(given - set(defaults))])
