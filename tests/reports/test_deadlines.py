@@ -146,3 +146,75 @@ def test_report_page_names_its_due_date_and_lateness(world: World, client_for, o
     assert "Đang soạn" in body and "quá hạn 18 ngày" in body
     old = client.get(f"/bao-cao/ky/2025H1/{world.commune.key}/").content.decode()
     assert "Hạn gửi: 15/05/2025" in old and "quá hạn" not in old  # history, not flagged
+
+
+PROVINCE_PLAN = (
+    "ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH\nSố: 5/KH-UBND\nNinh Bình, ngày 08 tháng 01 năm 2026\n"
+    "KẾ HOẠCH\nThực hiện công tác trẻ em năm 2026\nI. MỤC ĐÍCH, YÊU CẦU\nBảo đảm quyền trẻ em.\n"
+    "II. CHẾ ĐỘ BÁO CÁO\nỦy ban nhân dân các xã, phường báo cáo kết quả 6 tháng trước ngày "
+    "20/5/2026 và báo cáo năm trước ngày 20/11/2026 về Ủy ban nhân dân tỉnh (qua Sở Y tế).\n"
+)
+
+
+def test_the_plans_reporting_regime_sets_the_due_dates_reports_follow(
+    world: World, client_for, on
+) -> None:
+    """The province's plan has the communes report the year by 20/11, not the default 15/11:
+    the dashboards, the reports pages and the report itself follow it."""
+    from treem.plans.extraction import extract_text
+    from treem.plans.models import PlanStatus
+    from treem.plans.services import plan_create_from_extraction
+
+    plan_create_from_extraction(
+        actor=world.admin,
+        area=world.province,
+        data=extract_text(PROVINCE_PLAN),
+        status=PlanStatus.ISSUED,
+    )
+    on(dt.date(2026, 11, 18))
+    card = report_cards(client_for(world.officer))["Báo cáo năm 2026"]
+    assert (card["tone"], card["hint"]) == ("warn", "Hạn gửi 20/11/2026")  # not yet late
+    report = services.report_create(actor=world.officer, area=world.commune, period="2026")
+    assert report.due_date == dt.date(2026, 11, 20)
+    sent(report, dt.date(2026, 11, 19))
+    assert Report.objects.get(pk=report.pk).on_time  # sent before the plan's date
+
+    on(dt.date(2026, 11, 25))
+    province = client_for(world.province_officer)
+    body = province.get("/bao-cao/?ky=2026").content.decode()
+    table = body[body.index('id="completeness"') :]
+    rows = dict(re.findall(r'<a href="[^"]*">([^<]*)</a></td>(.*?)</tr>', table, re.S))
+    sent_row, missing_row = rows[world.commune.full_name], rows[world.other_commune.full_name]
+    assert "20/11/2026</td>" in sent_row and "quá hạn" not in sent_row
+    # the commune that has not sent is five days past the date the province set
+    assert '20/11/2026 <span class="badge danger">quá hạn 5 ngày</span>' in missing_row
+    annual = report_cards(province)["Xã đã gửi báo cáo: Năm 2026"]
+    assert annual["hint"].endswith("hạn 20/11/2026") and annual["tone"] == "danger"
+
+
+def test_the_province_table_reads_the_communes_due_dates_in_bounded_queries(
+    world: World, client_for
+) -> None:
+    """A province rolls TreEm out to many communes: the due dates of their reports are read
+    for all of them at once, not commune by commune."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_area, make_user
+    from treem.core.models import AreaLevel
+
+    def completeness() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            c = selectors.completeness(
+                user=world.province_officer, area=world.province, period="2026"
+            )
+        assert all(row.deadline.due == dt.date(2026, 11, 15) for row in c.rows)
+        return c.expected, len(ctx.captured_queries)
+
+    completeness()  # what is read once per process (roles, say) is read
+    expected, queries = completeness()
+    for i in range(5):
+        extra = make_area(f"1399{i}", f"Thử {i}", level=AreaLevel.COMMUNE, parent=world.province)
+        make_user(f"canbo{i}", "commune_officer", extra)
+    assert completeness() == (expected + 5, queries)
+    assert client_for(world.province_officer).get("/bao-cao/?ky=2026").status_code == 200

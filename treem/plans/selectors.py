@@ -378,9 +378,33 @@ def report_deadlines_for(area: Area, year: int) -> dict[str, ReportDeadline]:
     Not scoped by user: deadlines are not personal data, and the reports app
     calls this for any area it computes periods for.
     """
-    own = _plan_for_deadlines(area, year)
-    parent_area = area.parent if area.level > AreaLevel.PROVINCE else None
-    parent = _plan_for_deadlines(parent_area, year) if parent_area is not None else None
+    return report_deadlines_for_areas([area], year)[area.pk]
+
+
+def report_deadlines_for_areas(
+    areas: list[Area], year: int
+) -> dict[int, dict[str, ReportDeadline]]:
+    """`report_deadlines_for` of several areas (by id), in two queries however many:
+    the plans of the areas and of their parents, and those plans' deadlines."""
+    parents = {a.pk: a.parent_id if a.level > AreaLevel.PROVINCE else None for a in areas}
+    wanted = {a.pk for a in areas} | {p for p in parents.values() if p is not None}
+    plans: dict[int, Plan] = {}
+    for plan in (
+        Plan.objects.filter(area_id__in=wanted, year=year, is_archived=False)
+        .prefetch_related("report_deadlines")
+        .order_by("-status", "-issued_date", "-id")
+    ):
+        plans.setdefault(plan.area_id, plan)  # the first in that order: issued, latest
+    result = {}
+    for a in areas:
+        parent_id = parents[a.pk]
+        parent = plans.get(parent_id) if parent_id is not None else None
+        result[a.pk] = _deadlines(plans.get(a.pk), parent, year)
+    return result
+
+
+def _deadlines(own: Plan | None, parent: Plan | None, year: int) -> dict[str, ReportDeadline]:
+    """The due dates at an area from its plan and its parent's (see report_deadlines_for)."""
     result: dict[str, ReportDeadline] = {}
     for period, ((um, ud), (am, ad)) in DEFAULT_DEADLINES.items():
         units_due = dt.date(year, um, ud)
@@ -418,17 +442,6 @@ def report_deadlines_for(area: Area, year: int) -> dict[str, ReportDeadline]:
     return result
 
 
-def _plan_for_deadlines(area: Area | None, year: int) -> Plan | None:
-    if area is None:
-        return None
-    return (
-        Plan.objects.filter(area=area, year=year, is_archived=False)
-        .prefetch_related("report_deadlines")
-        .order_by("-status", "-issued_date", "-id")
-        .first()
-    )
-
-
 def _rows(plan: Plan | None, period: str) -> list[PlanReportDeadline]:
     if plan is None:
         return []
@@ -454,4 +467,5 @@ __all__ = [
     "plan_get",
     "plan_list",
     "report_deadlines_for",
+    "report_deadlines_for_areas",
 ]

@@ -52,7 +52,11 @@ def _due_hint(d: selectors.Deadline) -> Any:
 def _province_card(user: Any, area: Area, period: Period) -> tuple[Card, bool]:
     c = selectors.completeness(user=user, area=area, period=period.code)
     done = c.submitted >= c.expected
-    d = selectors.deadline(area, period, watched=not done)
+    # the date the communes report by (each commune's plan's, else the province's plan's,
+    # else the default): the earliest, and whether a commune not yet sent is past its own
+    dues = [row.deadline for row in c.rows]
+    due = min((x.due for x in dues), default=None) or selectors.deadline(area, period).due
+    overdue = any(x.overdue for x in dues)
     # expected: the communes already using TreEm (`selectors.completeness`), said so, as
     # the province's other communes are not counted
     hint = _(
@@ -61,13 +65,13 @@ def _province_card(user: Any, area: Area, period: Period) -> tuple[Card, bool]:
         "expected": c.expected,
         "rate": c.rate,
         "on_time": c.on_time,
-        "date": date_format(d.due, "d/m/Y"),
+        "date": date_format(due, "d/m/Y"),
     }
     card = Card(
         _("Xã đã gửi báo cáo: %(period)s") % {"period": period.label},
         f"{c.submitted}/{c.expected}",
         url=reverse("reports:report_list") + f"?ky={period.code}",
-        tone="" if done else ("danger" if d.overdue else "warn"),
+        tone="" if done else ("danger" if overdue else "warn"),
         hint=hint,
     )
     return card, done

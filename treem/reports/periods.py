@@ -1,8 +1,7 @@
 """Reporting periods ("2026H1" = January–June 2026, "2026" = the year) and their due dates.
 
-Default due dates (used when the area's plan names none, see `due_date`): the seeds'
-reporting regime has units report to the commune before 10/5 (6-month) and 10/11 (annual);
-the commune reports to the province a few days later, so TreEm defaults to 15/5 and 15/11.
+Due dates come from the area's plan (its reporting regime), else the plan of the level
+above, else the defaults of current practice: see `treem.plans.selectors.report_deadlines_for`.
 Figures are counted as of the period end (30/6 or 31/12).
 """
 
@@ -16,15 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from treem.core.models import AreaLevel
+from treem.plans.models import ReportPeriod
+from treem.plans.selectors import report_deadlines_for_areas
 
 _PERIOD = re.compile(r"^(\d{4})(H1)?$")
-
-# (month, day) per level of the reporting body: units to the commune, commune to province.
-DEFAULT_DUE = {
-    "unit": {"semiannual": (5, 10), "annual": (11, 10)},
-    "commune": {"semiannual": (5, 15), "annual": (11, 15)},
-}
 
 
 @dataclass(frozen=True)
@@ -88,47 +82,17 @@ def default_period(today: dt.date) -> Period:
     return recent_periods(today, 1)[0]
 
 
-def _plan_deadline(area: Any, period: Period, level: str) -> dt.date | None:
-    """The due date the area's plan sets, via treem.plans.selectors.report_deadlines_for."""
-    try:
-        from treem.plans.selectors import report_deadlines_for
-    except ImportError:
-        return None
-    try:
-        deadlines = report_deadlines_for(area, period.year)
-    except Exception:
-        return None
-    for d in deadlines or []:
-        kind = _attr(d, "kind") or _attr(d, "period_type") or _attr(d, "period")
-        who = _attr(d, "level") or _attr(d, "from_level") or _attr(d, "reporter") or ""
-        due = _attr(d, "due_date") or _attr(d, "date")
-        if not isinstance(due, dt.date):
-            continue
-        kind_s = str(kind or "").lower()
-        is_semi = any(k in kind_s for k in ("semi", "6", "h1", "half"))
-        if is_semi != period.semiannual:
-            continue
-        who_s = str(who).lower()
-        who_level = "unit" if "unit" in who_s else ("commune" if who_s else "")
-        if who_level and who_level != level:
-            continue
-        return due
-    return None
+def due_date(area: Any, period: Period, *, level: str = "commune") -> dt.date:
+    """When `area`'s report for `period` is due: level "commune" the area's own report to
+    the level above, "unit" the parts its units send to it."""
+    return due_dates([area], period, level=level)[area.pk]
 
 
-def _attr(obj: Any, name: str) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name)
-    return getattr(obj, name, None)
-
-
-def due_date(area: Any, period: Period, *, level: str | None = None) -> dt.date:
-    """When `area`'s report for `period` is due (level "unit" or "commune")."""
-    if level is None:
-        level = "commune" if getattr(area, "level", AreaLevel.COMMUNE) >= AreaLevel.COMMUNE else ""
-        level = level or "commune"
-    found = _plan_deadline(area, period, level)
-    if found is not None:
-        return found
-    month, day = DEFAULT_DUE[level][period.kind]
-    return dt.date(period.year, month, day)
+def due_dates(areas: list[Any], period: Period, *, level: str = "commune") -> dict[int, dt.date]:
+    """`due_date` for several areas, by id, in a bounded number of queries."""
+    slug = ReportPeriod.SIX_MONTHS if period.semiannual else ReportPeriod.ANNUAL
+    found = report_deadlines_for_areas(areas, period.year)
+    return {
+        pk: deadlines[slug].units_due if level == "unit" else deadlines[slug].area_due
+        for pk, deadlines in found.items()
+    }

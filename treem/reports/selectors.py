@@ -6,6 +6,7 @@ report outside the user's scope is a 404, exactly like a missing one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,7 +31,7 @@ from treem.reports.models import (
     UnitReport,
     UnitReportStatus,
 )
-from treem.reports.periods import Period, due_date, parse_period, recent_periods
+from treem.reports.periods import Period, due_date, due_dates, parse_period, recent_periods
 from treem.reports.scope import data_paths, under_paths
 
 VIEW_CAPS = (Cap.REPORTS_VIEW, Cap.REPORTS_UNIT)
@@ -360,6 +361,7 @@ class CompletenessRow:
     report: Report | None
     units_total: int
     units_submitted: int
+    deadline: Deadline  # the report's due date (the commune's plan's before it exists)
 
     @property
     def status(self) -> str:
@@ -432,8 +434,16 @@ def completeness(*, user: Any, area: Area, period: str) -> Completeness:
         .annotate(n=Count("id"))
         .values_list("area_id", "n")
     )
+    planned = due_dates([c for c in communes if c.pk not in reports], p)
+    watched = any(w.code == p.code for w in watched_periods())
     rows = [
-        CompletenessRow(c, reports.get(c.pk), units.get(c.pk, 0), sent.get(c.pk, 0))
+        CompletenessRow(
+            c,
+            reports.get(c.pk),
+            units.get(c.pk, 0),
+            sent.get(c.pk, 0),
+            deadline(c, p, reports.get(c.pk), watched=watched, planned=planned.get(c.pk)),
+        )
         for c in communes
     ]
     return Completeness(p, rows)
@@ -478,14 +488,19 @@ def deadline(
     *,
     level: str = "commune",
     watched: bool | None = None,
+    planned: dt.date | None = None,
 ) -> Deadline:
     """The due date of `area`'s report (or a unit's part, level "unit") for `period`: the
-    report's own once it exists, else the plan's or the default. Overdue days count only
-    for a watched period (by default the two the dashboard follows) and a report not yet
-    sent; older periods are history, not overdue work."""
+    report's own once it exists, else the plan's or the default (`planned`, when the
+    caller read it already). Overdue days count only for a watched period (by default the
+    two the dashboard follows) and a report not yet sent; older periods are history, not
+    overdue work."""
     if watched is None:
         watched = any(w.code == period.code for w in watched_periods())
-    due = report.due_date if report is not None else due_date(area, period, level=level)
+    if report is not None:
+        due = report.due_date
+    else:
+        due = planned if planned is not None else due_date(area, period, level=level)
     sent = report is not None and report.status in (*SENT, UnitReportStatus.SUBMITTED)
     late = (today() - due).days if watched and not sent else 0
     return Deadline(due, max(late, 0))
