@@ -182,6 +182,8 @@ def test_the_plans_reporting_regime_sets_the_due_dates_reports_follow(
     on(dt.date(2026, 11, 25))
     province = client_for(world.province_officer)
     body = province.get("/bao-cao/?ky=2026").content.decode()
+    # one commune of two has sent, the other is late: the page's count says so in red
+    assert '<div class="stat danger"><span class="value" id="completeness-rate">1/2<' in body
     table = body[body.index('id="completeness"') :]
     rows = dict(re.findall(r'<a href="[^"]*">([^<]*)</a></td>(.*?)</tr>', table, re.S))
     sent_row, missing_row = rows[world.commune.full_name], rows[world.other_commune.full_name]

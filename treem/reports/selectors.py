@@ -390,6 +390,11 @@ class Completeness:
         return sum(1 for r in self.rows if r.submitted and r.report and r.report.on_time)
 
     @property
+    def overdue(self) -> int:
+        """Communes past their due date without having sent."""
+        return sum(1 for r in self.rows if r.deadline.overdue)
+
+    @property
     def rate(self) -> int:
         return round(100 * self.submitted / self.expected) if self.expected else 0
 
