@@ -19,6 +19,7 @@ from django.utils import timezone
 from treem.core.access import Cap, has_capability, scoped, user_agency_ids
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.selectors import area_by_key
+from treem.plans.models import PlanTarget, TaskProgress
 from treem.reports.formatting import target_text
 from treem.reports.models import (
     ComputationRun,
@@ -177,10 +178,6 @@ def indicator_table(*, user: Any, area: Area, period: str, with_breakdown: bool 
 
 def plan_targets(*, area: Area, year: int) -> dict[str, Any]:
     """Plan targets linked to indicators (PlanTarget.indicator_slug) in the area's plan."""
-    try:
-        from treem.plans.models import PlanTarget
-    except ImportError:  # pragma: no cover - the plans app is optional here
-        return {}
     result: dict[str, Any] = {}
     qs = (
         PlanTarget.objects.filter(plan__area=area, plan__year=year)
@@ -339,10 +336,6 @@ def task_progress(*, user: Any, area: Area, period: str) -> list[Any]:
     """Units' progress on plan tasks recorded during the period (latest per task and unit)."""
     if not can_view(user, area):
         raise Http404
-    try:
-        from treem.plans.models import TaskProgress
-    except ImportError:  # pragma: no cover
-        return []
     p = parse_period(period)
     entries = (
         TaskProgress.objects.filter(area=area, date__gte=p.start, date__lte=p.end)
