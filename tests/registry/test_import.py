@@ -457,3 +457,98 @@ def test_cli_dry_run_of_a_clean_file_exits_0(world: World, tmp_path: Any, capsys
     call_command("import_children", str(path), "--area", "13891", "--dry-run")
     assert "1 dòng: thêm 1" in capsys.readouterr().out
     assert not Child.objects.exists()
+
+
+def test_parents_id_numbers_and_phones_are_read_and_checked(world: World) -> None:
+    """A book with the parents' ID numbers and phones (headers as offices write them): each
+    number is checked for the parent it belongs to, a number or phone without a name is
+    named, and the good rows keep them on the caregivers."""
+    rows = [
+        [
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Họ tên cha",
+            "Năm sinh cha",
+            "CCCD của cha",
+            "Họ tên mẹ",
+            "Năm sinh mẹ",
+            "Số CCCD mẹ",
+            "SĐT mẹ",
+            "Số điện thoại",
+        ],
+        # good: the father's number codes a man born in 1985, the mother's a woman of 1990;
+        # the book's phone goes to the father, the mother has her own
+        [
+            "Nguyễn Văn An",
+            "04/03/2015",
+            "Nam",
+            "Nguyễn Văn Bình",
+            1985,
+            "036085001234",
+            "Trần Thị Cúc",
+            1990,
+            "036190004321",
+            "0912 345 678",
+            "0987654321",
+        ],
+        # the mother's number codes a man
+        ["Lê Thị Hoa", "2016", "Nữ", "", "", "", "Lê Thị Mai", 1990, "036090004321", "", ""],
+        # a father's number and phone with no father named
+        ["Phạm Văn Tú", "2017", "Nam", "", "", "036085009999", "", "", "", "", ""],
+    ]
+    result = children_import(actor=world.officer, commune=world.commune, file=workbook(rows))
+    assert not result.committed
+    cells = errors_by_cell(result)
+    assert set(cells) == {(6, "Số CCCD mẹ"), (7, "CCCD của cha")}, cells
+    assert (
+        "giới tính nam" in cells[(6, "Số CCCD mẹ")][0]
+        and "người này là nữ" in (cells[(6, "Số CCCD mẹ")][0])
+    )
+    assert cells[(7, "CCCD của cha")] == ["Có số định danh nhưng thiếu họ tên."]
+    assert Child.objects.filter(name_folded="nguyen van an").count() == 0  # all or nothing
+
+    result = children_import(
+        actor=world.officer, commune=world.commune, file=workbook(rows), mode="valid_only"
+    )
+    assert result.committed and result.created == 1
+    an = Child.objects.get(name_folded="nguyen van an")
+    carers = {
+        c.relation: (c.full_name, c.birth_year, c.id_number, c.id_number_valid, c.phone)
+        for c in an.caregivers.all()
+    }
+    assert carers == {
+        "father": ("Nguyễn Văn Bình", 1985, "036085001234", True, "0987654321"),
+        "mother": ("Trần Thị Cúc", 1990, "036190004321", True, "0912345678"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Số điện thoại của mẹ", "mother_phone"),
+        ("SĐT bố", "father_phone"),
+        ("Số CMND/CCCD của cha", "father_id_number"),
+        ("Mã định danh cá nhân của mẹ", "mother_id_number"),
+        ("Năm sinh người giám hộ", "guardian_birth_year"),
+        ("Ngày sinh của mẹ", "mother_birth_year"),
+        ("SĐT người chăm sóc", "guardian_phone"),
+        # the child's own columns stay the child's
+        ("Số định danh của trẻ", "id_number"),
+        ("Số điện thoại liên hệ", "phone"),
+        ("Mã định danh bổ sung", "id_number"),
+        # both parents in one column: read as before, as the father's name
+        ("Họ tên cha mẹ", "father_name"),
+        # about a parent, not the child, and not kept: left out (and listed as such)
+        ("Dân tộc của mẹ", None),
+        ("Ghi chú của bố", None),
+    ],
+)
+def test_headers_naming_a_parent_map_to_that_parents_column(header: str, key: str | None) -> None:
+    from treem.registry.importing.columns import match_grouped, match_header
+
+    assert match_header(header) == key
+    if key and key.startswith(("father_", "mother_")) and "phone" in key:
+        # the same under a group header: "Thông tin về mẹ" over "Điện thoại"
+        who = "cha" if key.startswith("father") else "mẹ"
+        assert match_grouped(f"Thông tin về {who}", "Điện thoại") == key

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import World
 from tests.registry.test_import import HEADER, messy_rows
 from treem.registry.importing.columns import find_header
-from treem.registry.importing.parsing import fold_name
+from treem.registry.importing.parsing import caregiver_values, fold_name
 from treem.registry.importing.quick import QuickRows
 from treem.registry.importing.service import (
     Lookups,
@@ -44,7 +44,9 @@ WIDE_HEADER = [
     "Năm sinh cha",
     "Họ tên mẹ",
     "Năm sinh mẹ",
+    "CCCD của mẹ",
     "Người giám hộ",
+    "SĐT cha",
     "Số điện thoại",
     "Hộ nghèo, cận nghèo",
     "Cận nghèo",
@@ -108,9 +110,19 @@ def generated_rows(n: int, seed: int) -> list[list[Any]]:
                 _pick(rng, ["", "NGUYỄN VĂN BÌNH", None], ["B@d"]),
                 father := _pick(rng, ["Nguyễn Văn Bình", "", None], ["S0 sai"]),
                 _pick(rng, [1985, "1990", 1990.0] if father else ["", None], ["19x5", 1850, 2100]),
-                _pick(rng, ["Trần Thị Cúc", "", None], []),
-                _pick(rng, [1988, "", None], ["năm ngoái"]),
+                mother := _pick(rng, ["Trần Thị Cúc", "", None], []),
+                mother_year := _pick(rng, [1988, "", None], ["năm ngoái"]),
+                # her number codes a woman of the 1900s and her year of birth, when given
+                _pick(
+                    rng,
+                    [f"0361{str(mother_year)[-2:] if mother_year else '88'}{i:06d}", "", None]
+                    if mother
+                    else ["", None],
+                    ["0360" + f"88{i:06d}", "0361" + f"70{i:06d}", "12345"],
+                    p_bad=0.03,
+                ),
                 _pick(rng, ["", None, "Bà Nội Hoa"], []),
+                _pick(rng, ["", None, "0987 654 321"] if father else ["", None], ["123"]),
                 _pick(rng, ["", None, "0912 345 678", 912345678, "+84912345678"], ["12345"]),
                 _pick(rng, ["", None, "Hộ nghèo", "cận nghèo", "Không"], ["giàu"]),
                 _pick(rng, ["", None, "x", "không", "0"], ["có lẽ"]),
@@ -224,8 +236,8 @@ def test_copy_lines_equal_the_general_formatter(world: World) -> None:
             [],
             {"full_name": 'Null "Quý"', "birth_date": TODAY, "sex": "male"},
             [
-                {"relation": "father", "full_name": "Lê Văn Null", "birth_year": None, "phone": ""},
-                {"relation": "mother", "full_name": "Lê Thị Lan", "birth_year": 1990, "phone": ""},
+                caregiver_values("father", "Lê Văn Null", None, "", ""),
+                caregiver_values("mother", "Lê Thị Lan", 1990, "0912345678", "036190000123"),
             ],
             ["a", "dd"],
         )
@@ -236,8 +248,8 @@ def test_copy_lines_equal_the_general_formatter(world: World) -> None:
             [],
             {"full_name": "Lê Văn Tí", "birth_date": TODAY, "sex": "male"},
             [
-                {"relation": "father", "full_name": "Lê Văn Hùng", "birth_year": 1980, "phone": ""},
-                {"relation": "mother", "full_name": "Lê Thị Lan", "birth_year": None, "phone": ""},
+                caregiver_values("father", "Lê Văn Hùng", 1980, "", "036080000456"),
+                caregiver_values("mother", "Lê Thị Lan", None, "", ""),
             ],
             [],
         )

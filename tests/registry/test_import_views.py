@@ -147,6 +147,9 @@ def test_template_has_vietnamese_headers_and_imports_cleanly(world: World, clien
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     header = find_header(rows)
     assert header is not None and not header.ignored
+    # the parents' ID numbers have their own columns, read back as theirs
+    assert {"father_id_number", "mother_id_number"} <= set(header.fields.values())
+    assert rows[1][headers.index("Số định danh của mẹ")] == "036190004321"
 
 
 def test_uploads_older_than_a_day_are_removed(world: World, client_for: Any, settings: Any) -> None:

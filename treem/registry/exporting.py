@@ -339,8 +339,10 @@ def template_workbook() -> bytes:
         "village": ["(tên thôn trong xã)", ""],
         "father_name": ["Nguyễn Văn Bình", ""],
         "father_birth_year": [1988, ""],
+        "father_id_number": ["036088001234", ""],
         "mother_name": ["Lê Thị Cúc", "Trần Thị Hoa"],
         "mother_birth_year": [1990, 1995],
+        "mother_id_number": ["036190004321", ""],
         "poverty": ["", "Hộ nghèo"],
         "schooling": ["Tiểu học", "Mẫu giáo"],
         "groups": ["", "a, d"],
@@ -370,6 +372,11 @@ def template_workbook() -> bytes:
         _("Bắt buộc: Họ và tên, Ngày sinh, Giới tính. Các cột khác có thể để trống."),
         _("Ngày sinh: ngày/tháng/năm (05/03/2016); chỉ biết tháng: 03/2016; chỉ biết năm: 2016."),
         _("Số định danh cá nhân: 12 chữ số; ghi dạng văn bản để không mất số 0 ở đầu."),
+        _(
+            "Số định danh của cha, mẹ (nếu có): được kiểm tra theo giới tính và năm sinh của "
+            "cha, mẹ; cần ghi kèm họ tên. Có thể thêm cột “Số điện thoại của mẹ”, “Số định "
+            "danh người giám hộ”..."
+        ),
         _("Thôn: đúng tên thôn đã khai trong xã (không phân biệt dấu, hoa thường)."),
         _(
             "Hoàn cảnh đặc biệt: chữ cái theo Điều 10 Luật Trẻ em (a, b, c, d, đ, e, g, h, i, k, "

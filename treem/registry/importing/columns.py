@@ -177,6 +177,15 @@ COLUMNS: list[Column] = [
         ("nam sinh me", "nam sinh cua me", "ns me"),
         width=8,
     ),
+    Column("father_id_number", _("Số định danh của cha"), ("cccd cha",), width=15),
+    Column("mother_id_number", _("Số định danh của mẹ"), ("cccd me",), width=15),
+    # Also read, when a book has them (see `_PERSON_SUFFIXES`): "Năm sinh người giám hộ",
+    # "Số định danh người giám hộ", "Số điện thoại của mẹ"...
+    Column("guardian_birth_year", _("Năm sinh người giám hộ"), (), in_template=False),
+    Column("guardian_id_number", _("Số định danh người giám hộ"), (), in_template=False),
+    Column("father_phone", _("Số điện thoại của cha"), (), in_template=False),
+    Column("mother_phone", _("Số điện thoại của mẹ"), (), in_template=False),
+    Column("guardian_phone", _("Số điện thoại người giám hộ"), (), in_template=False),
     Column(
         "guardian_name",
         _("Người giám hộ, chăm sóc"),
@@ -316,7 +325,38 @@ _GROUP_CHILD: dict[str, str] = {
     "ten": "name",
     "nam sinh": "birth_year",
     "ns": "birth_year",
+    "so dinh danh": "id_number",
+    "ma dinh danh": "id_number",
+    "so dinh danh ca nhan": "id_number",
+    "cccd": "id_number",
+    "so cccd": "id_number",
+    "cmnd": "id_number",
+    "so cmnd": "id_number",
+    "so dien thoai": "phone",
+    "dien thoai": "phone",
+    "sdt": "phone",
 }
+
+# A header naming a caregiver at its end ("Số điện thoại của mẹ", "CCCD cha", "Năm sinh
+# người giám hộ"): the child's column it starts with, for that person.
+_PERSON_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    (f"{of}{words}", who)
+    for who, names in (
+        ("father", ("cha", "bo")),
+        ("mother", ("me",)),
+        ("guardian", ("nguoi giam ho", "giam ho", "nguoi cham soc", "nguoi nuoi duong")),
+    )
+    for words in names
+    for of in (" cua ", " ")
+)
+# the child's column -> the caregiver's part
+_PERSON_PARTS = {
+    "full_name": "name",
+    "birth_date": "birth_year",
+    "id_number": "id_number",
+    "phone": "phone",
+}
+_PERSON_WORDS = (" cha", " bo", " me")
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -332,6 +372,26 @@ def match_header(text: object) -> str | None:
     key = header_key(text)
     if not key:
         return None
+    if key in _SYNONYMS:
+        return _SYNONYMS[key]
+    for suffix, who in _PERSON_SUFFIXES:
+        base = key[: -len(suffix)]
+        # ("Họ tên cha mẹ": both parents, not a column of one)
+        if key.endswith(suffix) and base and not base.endswith(_PERSON_WORDS):
+            of_child = _match_plain(base)
+            if of_child is None:
+                continue
+            part = _PERSON_PARTS.get(of_child)
+            if part is not None and f"{who}_{part}" in COLUMNS_BY_KEY:
+                return f"{who}_{part}"
+            # "Dân tộc của mẹ": about the caregiver, not the child; TreEm keeps no such
+            # column (the import lists it among the columns it did not read)
+            return None
+    return _match_plain(key)
+
+
+def _match_plain(key: str) -> str | None:
+    """`match_header` of a folded header, without the caregiver suffixes."""
     if key in _SYNONYMS:
         return _SYNONYMS[key]
     # "Ngày sinh của trẻ em (ghi rõ)" ... : the longest synonym of two words or more that
@@ -354,8 +414,8 @@ def match_grouped(upper: object, lower: object) -> str | None:
         if any(f" {n} " in words for n in needles):
             key = f"{who}_{part}"
             return key if key in COLUMNS_BY_KEY else None
-    if part == "name" and " tre " in words:
-        return "full_name"
+    if part in ("name", "id_number") and " tre " in words:
+        return "full_name" if part == "name" else "id_number"
     return None
 
 

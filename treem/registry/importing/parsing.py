@@ -232,6 +232,35 @@ def parse_phone(value: object) -> str:
     return digits
 
 
+def caregiver_values(
+    who: str, name: str, year: int | None, phone: str, number: str
+) -> dict[str, object]:
+    """A caregiver of a checked row, as both parsers give it (`number` checked already:
+    a row with a failing one is refused)."""
+    return {
+        "relation": who,
+        "full_name": name,
+        "birth_year": year,
+        "phone": phone,
+        "id_number": number,
+        "id_number_valid": True if number else None,
+    }
+
+
+# Who gets the book's one phone column: the guardian, else the mother, else the father.
+_PHONE_ORDER = {"guardian": 0, "mother": 1, "father": 2}
+
+
+def add_phone(caregivers: list[dict[str, object]], values: dict[str, object], phone: str) -> None:
+    """The book's phone column: to the first caregiver (`_PHONE_ORDER`) without a phone
+    of their own, else to the notes."""
+    free = [c for c in caregivers if not c["phone"]]
+    if free:
+        min(free, key=lambda c: _PHONE_ORDER[str(c["relation"])])["phone"] = phone
+    else:
+        values["notes"] = (str(values.get("notes", "")) + f" ĐT: {phone}").strip()
+
+
 def parse_poverty(value: object) -> str:
     folded = fold(value)
     if folded in ("", "khong", "binh thuong", "khong ngheo", "0", "trung binh", "kha"):

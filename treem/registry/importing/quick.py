@@ -23,6 +23,8 @@ from typing import Any
 from treem.registry.idnumber import PROVINCE_CODES, century_sex_digit, normalize_id_number
 from treem.registry.importing.parsing import (
     CellError,
+    add_phone,
+    caregiver_values,
     fold,
     is_blank,
     is_mark,
@@ -37,10 +39,12 @@ from treem.registry.importing.parsing import (
     parse_year,
     text,
 )
+from treem.registry.models import caregiver_id_problems
 
 # A cell the fast path leaves to the full parser (it fails, or it needs a message).
 NO: Any = object()
 
+_WHO = ("father", "mother", "guardian")
 # The optional text columns of a child, read as clean text.
 TEXT_KEYS = ("birth_registration_place", "address", "health_insurance_number", "notes")
 # The columns the fast path reads; a book with any other mapped column (the old "Nam" /
@@ -69,9 +73,9 @@ KNOWN = frozenset(
         "mother_birth_year",
         "guardian_name",
         "guardian_birth_year",
+        *(f"{who}_{part}" for who in _WHO for part in ("id_number", "phone")),
     }
 )
-_PHONE_ORDER = {"guardian": 0, "mother": 1, "father": 2}
 
 
 def _failing(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -133,9 +137,11 @@ class QuickRows:
         for key in TEXT_KEYS:
             readers.setdefault(key, text)
         year = _failing(lambda v: parse_year(v, today=today))
-        for who in ("father", "mother", "guardian"):
+        for who in _WHO:
             readers[f"{who}_name"] = _failing(parse_name)
             readers[f"{who}_birth_year"] = year
+            readers[f"{who}_id_number"] = normalize_id_number
+            readers[f"{who}_phone"] = _failing(parse_phone)
         # key -> (column index, results by cell value, the reader)
         self.tables: dict[str, tuple[int, dict[Any, Any], Callable[[Any], Any]]] = {
             key: (index, {}, readers[key]) for index, key in fields.items() if key != "seq"
@@ -257,22 +263,22 @@ class QuickRows:
             values["poverty"] = "near_poor"
 
         caregivers: list[dict[str, Any]] = []
-        for who in ("father", "mother", "guardian"):
+        for who in _WHO:
             carer = values.pop(f"{who}_name", None)
             year = values.pop(f"{who}_birth_year", None)
-            if carer is not None:
-                caregivers.append(
-                    {"relation": who, "full_name": carer, "birth_year": year, "phone": ""}
-                )
-            elif year is not None:
-                return None  # a year of birth without a name: the full parser says so
+            number = values.pop(f"{who}_id_number", None) or ""
+            phone = values.pop(f"{who}_phone", None) or ""
+            if carer is None:
+                if year is not None or number or phone:
+                    return None  # a year, number or phone without a name: said by the parser
+                continue
+            if number and caregiver_id_problems(number, who, year):
+                return None
+            caregivers.append(caregiver_values(who, carer, year, phone, number))
         groups = values.pop("groups", None) or []
         phone = values.pop("phone", None)
         if phone:
-            if caregivers:
-                min(caregivers, key=lambda c: _PHONE_ORDER[c["relation"]])["phone"] = phone
-            else:
-                values["notes"] = (values.get("notes", "") + f" ĐT: {phone}").strip()
+            add_phone(caregivers, values, phone)
         return values, caregivers, groups
 
 

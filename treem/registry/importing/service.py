@@ -51,6 +51,8 @@ from treem.registry.idnumber import check_id_number, normalize_id_number
 from treem.registry.importing.columns import HeaderMap, find_header
 from treem.registry.importing.parsing import (
     CellError,
+    add_phone,
+    caregiver_values,
     fold,
     fold_name,
     is_blank,
@@ -83,6 +85,7 @@ from treem.registry.models import (
     Child,
     ChildCircumstance,
     Ethnicity,
+    caregiver_id_problems,
     name_sort_string,
 )
 from treem.registry.search import (
@@ -376,7 +379,8 @@ def _sixteenth_birthday(day: dt.date) -> dt.date:
 
 
 _CAREGIVER_KEYS = tuple(
-    (who, f"{who}_name", f"{who}_birth_year") for who in ("father", "mother", "guardian")
+    (who, f"{who}_name", f"{who}_birth_year", f"{who}_id_number", f"{who}_phone")
+    for who in ("father", "mother", "guardian")
 )
 
 
@@ -609,21 +613,27 @@ class _RowParser:
 
         # Caregivers
         phone = parse_or_err("phone", parse_phone) or ""
-        for who, name_key, year_key in _CAREGIVER_KEYS:
+        for who, name_key, year_key, id_key, phone_key in _CAREGIVER_KEYS:
             cg_name = parse_or_err(name_key, parse_name)
             year = parse_or_err(year_key, self._year)
+            own_phone = parse_or_err(phone_key, parse_phone) or ""
+            number_cell = raw.get(id_key, "")
+            number = "" if is_blank(number_cell) else normalize_id_number(number_cell)
+            if number:
+                # a father's number codes a man, a mother's a woman; any, the birth year
+                for message in caregiver_id_problems(number, who, year):
+                    err(id_key, number_cell, message)
             if cg_name:
-                parsed.caregivers.append(
-                    {"relation": who, "full_name": cg_name, "birth_year": year, "phone": ""}
-                )
-            elif year:
+                parsed.caregivers.append(caregiver_values(who, cg_name, year, own_phone, number))
+                continue
+            if year:
                 err(year_key, year, _("Có năm sinh nhưng thiếu họ tên."))
+            if number:
+                err(id_key, number_cell, _("Có số định danh nhưng thiếu họ tên."))
+            if own_phone:
+                err(phone_key, own_phone, _("Có số điện thoại nhưng thiếu họ tên."))
         if phone:
-            if parsed.caregivers:
-                order = {"guardian": 0, "mother": 1, "father": 2}
-                min(parsed.caregivers, key=lambda c: order[c["relation"]])["phone"] = phone
-            else:
-                values["notes"] = (values.get("notes", "") + f" ĐT: {phone}").strip()
+            add_phone(parsed.caregivers, values, phone)
         return parsed
 
 
@@ -1118,7 +1128,16 @@ _CHILD_FIELDS = (
 _CHILD_OPTIONAL = tuple(
     k for k in _CHILD_FIELDS if k not in ("full_name", "birth_date", "ethnicity", "id_number")
 )
-_CAREGIVER_VARIABLE = ("child_id", "relation", "full_name", "name_folded", "birth_year", "phone")
+_CAREGIVER_VARIABLE = (
+    "child_id",
+    "relation",
+    "full_name",
+    "name_folded",
+    "birth_year",
+    "phone",
+    "id_number",
+    "id_number_valid",
+)
 _NAME_COLUMNS = ("full_name", "name_folded", "name_tokens", "name_sort")
 _NULL = "\\N"  # NULL in COPY text
 _CIRCUMSTANCE_VARIABLE = ("child_id", "group")
@@ -1297,6 +1316,8 @@ class _CopyLines:
                         carer_text,
                         _NULL if year is None else str(year),
                         copy_field(cg["phone"]),
+                        copy_field(cg["id_number"]),
+                        "t" if cg["id_number"] else _NULL,
                     )
                 )
                 + self.caregiver_suffix
@@ -1488,6 +1509,7 @@ def _caregivers_for(child: Child, row: ParsedRow, now: dt.datetime) -> list[Care
             full_name=data["full_name"],
             birth_year=data["birth_year"],
             phone=data["phone"],
+            id_number=data["id_number"],
             created_at=now,
         )
         cg.set_derived()
