@@ -158,7 +158,14 @@ def export_children(qs: QuerySet[Child]) -> Iterator[Child]:
         ids = [c.pk for c in chunk]
         carers: dict[int, list[Caregiver]] = {}
         for cg in Caregiver.objects.filter(child_id__in=ids, removed_at__isnull=True).only(
-            "id", "child_id", "relation", "full_name", "birth_year", "phone", "removed_at"
+            "id",
+            "child_id",
+            "relation",
+            "full_name",
+            "birth_year",
+            "phone",
+            "id_number",
+            "removed_at",
         ):
             carers.setdefault(cg.child_id, []).append(cg)
         ongoing: dict[int, list[_Ongoing]] = {}
@@ -211,6 +218,9 @@ def _list_columns() -> list[tuple[str, int, Any]]:
     def year_of(relation: str) -> Any:
         return lambda c: cg.birth_year or "" if (cg := _caregiver(c, relation)) else ""
 
+    def number_of(relation: str) -> Any:
+        return lambda c: cg.id_number if (cg := _caregiver(c, relation)) else ""
+
     sex, poverty = _labeller(Sex.choices), _labeller(Poverty.choices)
     schooling, disability = _labeller(Schooling.choices), _labeller(DisabilityLevel.choices)
     return [
@@ -225,8 +235,10 @@ def _list_columns() -> list[tuple[str, int, Any]]:
         (_("Chủ hộ"), 20, lambda c: c.household_head),
         (_("Họ tên cha"), 22, name_of("father")),
         (_("Năm sinh cha"), 8, year_of("father")),
+        (_("Số định danh của cha"), 15, number_of("father")),
         (_("Họ tên mẹ"), 22, name_of("mother")),
         (_("Năm sinh mẹ"), 8, year_of("mother")),
+        (_("Số định danh của mẹ"), 15, number_of("mother")),
         (_("Người giám hộ, chăm sóc"), 22, name_of("guardian")),
         (_("Số điện thoại"), 13, _phone),
         (
