@@ -258,3 +258,36 @@ def test_unit_focal_point_reaches_its_part_from_the_menu_and_dashboard(
     assert "Đã gửi xã" in client.get("/").content.decode()
     # the commune officer keeps the commune's reports page
     assert client_for(w.officer).get("/bao-cao/").status_code == 200
+
+
+def test_the_target_shown_is_the_current_plans_not_an_archived_ones(kids: Kids, client_for) -> None:
+    """The commune replaced its 2026 plan (the first archived): the report shows the
+    target of the plan it works to, not the one it replaced, nor a draft beside it."""
+    from treem.plans.models import Plan, PlanStatus, PlanTarget
+
+    w = kids.world
+
+    def plan(status: str, value: str, *, archived: bool = False) -> None:
+        made = Plan.objects.create(
+            area=w.commune,
+            province_code=w.commune.province_code,
+            year=2026,
+            title="Kế hoạch công tác trẻ em năm 2026",
+            status=status,
+            is_archived=archived,
+        )
+        PlanTarget.objects.create(
+            plan=made,
+            text=f"{value}% trẻ em có hoàn cảnh đặc biệt được hỗ trợ",
+            value=value,
+            unit="%",
+            indicator_slug="special_circumstances_supported_pct",
+        )
+
+    plan(PlanStatus.ISSUED, "90.00", archived=True)  # replaced
+    plan(PlanStatus.ISSUED, "100.00")  # the plan in force
+    plan(PlanStatus.DRAFT, "95.00")  # a draft for a later revision
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    page = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
+    row = page.split("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp", 1)[1].split("</tr>")[0]
+    assert '<td class="num">100%</td>' in row

@@ -197,11 +197,26 @@ def my_tasks(*, user: Any, area: Area | None = None) -> QuerySet[PlanTask]:
     ).order_by("-plan__year", "plan_id", "position")
 
 
+# Of an area's plans for a year (not archived), the one it works to: the issued one (the
+# latest issued, if several), else the latest draft.
+CURRENT_FIRST = ("-status", "-issued_date", "-id")
+
+
 def current_plan(*, user: Any, area: Area, year: int | None = None) -> Plan | None:
     """The plan the commune is working to this year: the issued one, else the latest draft."""
     year = year or timezone.localdate().year
     qs = scoped(Plan.objects.filter(area=area, year=year, is_archived=False), user, Cap.PLANS_VIEW)
-    return qs.order_by("-status", "-issued_date", "-id").first()
+    return qs.order_by(*CURRENT_FIRST).first()
+
+
+def area_plan(area: Area, year: int) -> Plan | None:
+    """`current_plan` of the area, not scoped by user: for what a plan sets that is not
+    personal data (its reporting deadlines, its targets in a report the user reads)."""
+    return (
+        Plan.objects.filter(area=area, year=year, is_archived=False)
+        .order_by(*CURRENT_FIRST)
+        .first()
+    )
 
 
 def issuing_predecessors(*, user: Any, area: Area) -> list[Area]:
@@ -392,7 +407,7 @@ def report_deadlines_for_areas(
     for plan in (
         Plan.objects.filter(area_id__in=wanted, year=year, is_archived=False)
         .prefetch_related("report_deadlines")
-        .order_by("-status", "-issued_date", "-id")
+        .order_by(*CURRENT_FIRST)
     ):
         plans.setdefault(plan.area_id, plan)  # the first in that order: issued, latest
     result = {}
@@ -461,6 +476,7 @@ def upcoming_deadlines(*, user: Any, area: Area, today: dt.date | None = None) -
 __all__ = [
     "PlanStatus",
     "ReportDeadline",
+    "area_plan",
     "current_plan",
     "my_tasks",
     "plan_dashboard",

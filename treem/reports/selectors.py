@@ -20,6 +20,7 @@ from treem.core.access import Cap, has_capability, scoped, user_agency_ids
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.selectors import area_by_key
 from treem.plans.models import PlanTarget, TaskProgress
+from treem.plans.selectors import area_plan
 from treem.reports.formatting import target_text
 from treem.reports.models import (
     ComputationRun,
@@ -177,13 +178,13 @@ def indicator_table(*, user: Any, area: Area, period: str, with_breakdown: bool 
 
 
 def plan_targets(*, area: Area, year: int) -> dict[str, Any]:
-    """Plan targets linked to indicators (PlanTarget.indicator_slug) in the area's plan."""
+    """Plan targets linked to indicators (PlanTarget.indicator_slug) in the plan the area
+    works to that year (not an archived one, nor a draft beside the issued plan)."""
     result: dict[str, Any] = {}
-    qs = (
-        PlanTarget.objects.filter(plan__area=area, plan__year=year)
-        .exclude(indicator_slug="")
-        .order_by("plan__id", "position")
-    )
+    plan = area_plan(area, year)
+    if plan is None:
+        return result
+    qs = PlanTarget.objects.filter(plan=plan).exclude(indicator_slug="").order_by("position")
     for t in qs:
         result.setdefault(t.indicator_slug, t)
     return result
