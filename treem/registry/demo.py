@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from treem.core.audit import snapshot
 from treem.core.demo import DemoContext
 from treem.core.models import Area, AuditLog
 from treem.registry.models import (
@@ -341,26 +343,74 @@ def _seed_commune(
         caregiver.set_derived()
     Caregiver.objects.bulk_create([c for _i, c in caregivers], batch_size=2000)
     search_words_refresh([c.pk for c in children])
-    _circumstances_and_support(rng, children, officer, today)
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=officer,
-                actor_name=officer.get_username() if officer else "hệ thống",
-                action="child.create",
-                object_type=Child._meta.label_lower,
-                object_id=str(c.pk),
-                object_repr=c.full_name[:255],
-                area=c.area,
-                area_path=c.area.path,
-                province_code=c.province_code,
-                after={"source": "demo"},
-            )
-            for c in children
-        ],
-        batch_size=2000,
-    )
+    circs, supports = _circumstances_and_support(rng, children, officer, today)
+    _history(officer, children, circs, supports, today)
     return len(children)
+
+
+# The registry was kept in TreEm from this long ago: older children were entered then.
+REGISTRY_YEARS = 3
+
+
+def _history(
+    officer: Any,
+    children: list[Child],
+    circs: list[ChildCircumstance],
+    supports: list[Support],
+    today: dt.date,
+) -> None:
+    """The audit rows the services write, dated when each thing was recorded (a child
+    some weeks after birth, or when the commune started its registry; a circumstance as
+    it began; a support when given), so a child's history reads like a kept one. The
+    times come from the ids (no draw from the data's random generator)."""
+    started = years_before(today, REGISTRY_YEARS)
+    zone = timezone.get_current_timezone()
+
+    def at(day: dt.date, salt: int) -> dt.datetime:
+        day = min(day, today - dt.timedelta(days=1))
+        moment = dt.time(8 + salt % 9, salt * 7 % 60)
+        return timezone.make_aware(dt.datetime.combine(day, moment), zone)
+
+    name = officer.get_username() if officer else "hệ thống"
+    rows: list[tuple[AuditLog, dt.datetime]] = []
+
+    def row(child: Child, action: str, after: dict[str, Any], when: dt.datetime) -> None:
+        log = AuditLog(
+            actor=officer,
+            actor_name=name,
+            action=action,
+            object_type=Child._meta.label_lower,
+            object_id=str(child.pk),
+            object_repr=child.full_name[:255],
+            area=child.area,
+            area_path=child.area.path,
+            province_code=child.province_code,
+            after=after,
+        )
+        rows.append((log, when))
+
+    entered: dict[int, dt.datetime] = {}
+    for c in children:
+        day = max(c.birth_date or started, started) + dt.timedelta(days=7 + c.pk % 53)
+        entered[c.pk] = at(day, c.pk)
+        row(c, "child.create", {"source": "demo"}, entered[c.pk])
+
+    def later(child_id: int, day: dt.date, salt: int) -> dt.datetime:
+        """At `day`, but after the child was entered (a circumstance or support of
+        before: recorded with the child, a little later)."""
+        return max(at(day, salt), entered[child_id] + dt.timedelta(minutes=20 + salt % 40))
+
+    for circ in circs:  # recorded as it began (a verification takes a few days)
+        day = (circ.start_date or started) + dt.timedelta(days=circ.pk % 10)
+        when = later(circ.child_id, day, circ.pk)
+        row(circ.child, "circumstance.add", {"circumstance": snapshot(circ)}, when)
+    for support in supports:
+        when = later(support.child_id, support.date, support.pk)
+        row(support.child, "support.add", {"support": snapshot(support)}, when)
+    AuditLog.objects.bulk_create([log for log, _when in rows], batch_size=2000)
+    for log, when in rows:  # (bulk_create stamps `at` with its own clock)
+        log.at = when
+    AuditLog.objects.bulk_update([log for log, _when in rows], ["at"], batch_size=1000)
 
 
 def _schooling(rng: random.Random, birth: dt.date, today: dt.date) -> str:
@@ -380,7 +430,7 @@ def _schooling(rng: random.Random, birth: dt.date, today: dt.date) -> str:
 
 def _circumstances_and_support(
     rng: random.Random, children: list[Child], officer: Any, today: dt.date
-) -> None:
+) -> tuple[list[ChildCircumstance], list[Support]]:
     circs: list[ChildCircumstance] = []
     supports: list[Support] = []
     for child in children:
@@ -453,6 +503,7 @@ def _circumstances_and_support(
     _consistent_with_groups(circs)
     disabled = [c for c in children if c.disability_type]
     Child.objects.bulk_update(disabled, ["disability_type", "disability_level"], batch_size=1000)
+    return circs, supports
 
 
 def _consistent_with_groups(circs: list[ChildCircumstance]) -> None:
