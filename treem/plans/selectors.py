@@ -202,21 +202,21 @@ def my_tasks(*, user: Any, area: Area | None = None) -> QuerySet[PlanTask]:
 CURRENT_FIRST = ("-status", "-issued_date", "-id")
 
 
+def _year_plans(area: Area, year: int) -> QuerySet[Plan]:
+    return Plan.objects.filter(area=area, year=year, is_archived=False)
+
+
 def current_plan(*, user: Any, area: Area, year: int | None = None) -> Plan | None:
     """The plan the commune is working to this year: the issued one, else the latest draft."""
     year = year or timezone.localdate().year
-    qs = scoped(Plan.objects.filter(area=area, year=year, is_archived=False), user, Cap.PLANS_VIEW)
+    qs = scoped(_year_plans(area, year), user, Cap.PLANS_VIEW)
     return qs.order_by(*CURRENT_FIRST).first()
 
 
 def area_plan(area: Area, year: int) -> Plan | None:
     """`current_plan` of the area, not scoped by user: for what a plan sets that is not
     personal data (its reporting deadlines, its targets in a report the user reads)."""
-    return (
-        Plan.objects.filter(area=area, year=year, is_archived=False)
-        .order_by(*CURRENT_FIRST)
-        .first()
-    )
+    return _year_plans(area, year).order_by(*CURRENT_FIRST).first()
 
 
 def issuing_predecessors(*, user: Any, area: Area) -> list[Area]:
