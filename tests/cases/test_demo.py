@@ -34,6 +34,14 @@ def test_demo_cases_fill_the_demo_half_year_once(world: World) -> None:
     )
     assert first_half.count() == 3
     assert all(c.status == CaseStatus.ARCHIVED for c in first_half)  # closed, filed away
+    # the audit log tells each case's steps at their own times, as the case page does
+    from treem.core.models import AuditLog
+
+    for case in first_half:
+        logged = AuditLog.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        assert logged.get(action="case.intake").at == case.received_at
+        steps = {s.kind: s.at for s in case.steps.all()}
+        assert logged.get(action="case.step.archive").at == steps["archive"]
     assert Incident.objects.filter(occurred_on__year=2026, occurred_on__month__lte=6).count() == 2
 
     reports.computation_run_all(actor=world.province_officer, area=world.commune, period="2026H1")

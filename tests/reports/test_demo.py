@@ -42,6 +42,15 @@ def test_in_june_the_dashboard_opens_on_the_half_year_with_one_commune_sent(
     # the report's history tells the same dates (drafted when the unit's part came in)
     history = {e.action: timezone.localdate(e.at) for e in sent.events.all()}
     assert history == {"create": dt.date(2026, 5, 8), "submit": dt.date(2026, 5, 12)}
+    # and so does the audit log (the demo plays the past: not all at the seed's minute)
+    from treem.core.models import AuditLog
+
+    logged = {
+        a.action: timezone.localdate(a.at)
+        for a in AuditLog.objects.filter(object_type="reports.report", object_id=str(sent.pk))
+    }
+    assert logged["report.create"] == dt.date(2026, 5, 8)
+    assert logged["report.submit"] == dt.date(2026, 5, 12)
     assert not Report.objects.filter(period="2026").exists()  # the year is not open yet
     assert not Report.objects.filter(area=world.other_commune).exists()
     assert _dashboard_tile(client_for, world) == "1/2"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from treem.cases import services
 from treem.cases.clock import VN_TZ
 from treem.cases.models import Case, Incident
-from treem.core.demo import DemoContext
+from treem.core.demo import DemoContext, audit_at
 
 ITEMS = [
     {
@@ -191,18 +191,19 @@ def _case(
                 "birth_year": now.year - 8,
             },
         }
-    case = services.case_intake(
-        actor=actor,
-        received_at=received,
-        source=source,
-        forms=forms,
-        serious_risk=serious,
-        setting=setting,
-        perpetrator_relation="parent" if setting == "family" else "acquaintance",
-        description="Thông tin giả lập cho bản trình diễn: nghi trẻ bị xâm hại.",
-        reporter={"full_name": "Người báo tin (giả lập)", "phone": "0900000000"},
-        **kwargs,
-    )
+    with audit_at(received):
+        case = services.case_intake(
+            actor=actor,
+            received_at=received,
+            source=source,
+            forms=forms,
+            serious_risk=serious,
+            setting=setting,
+            perpetrator_relation="parent" if setting == "family" else "acquaintance",
+            description="Thông tin giả lập cho bản trình diễn: nghi trẻ bị xâm hại.",
+            reporter={"full_name": "Người báo tin (giả lập)", "phone": "0900000000"},
+            **kwargs,
+        )
     at = received
     for kind, data in STEPS[:done]:
         at = at + (min(gap, QUICK_GAP) if kind in QUICK_STEPS else gap)
@@ -218,19 +219,21 @@ def _case(
                 ]
             }
         actor = leader if kind == "plan_approved" else officer
-        services.case_step_record(actor=actor, case=case, step=kind, at=at, data=payload)
+        with audit_at(at):
+            services.case_step_record(actor=actor, case=case, step=kind, at=at, data=payload)
         if kind == "initial_assessment" and serious:
             at = at + dt.timedelta(minutes=30)
-            services.case_step_record(
-                actor=officer,
-                case=case,
-                step="emergency",
-                at=at,
-                data={
-                    "measures": "Đưa trẻ đến ở tạm nhà bà nội, Công an xã làm việc với cha",
-                    "decided_by": "Chủ tịch UBND xã",
-                    "separation": True,
-                    "shelter": "Nhà bà nội, thôn Nghĩa Thái",
-                    "temporary_caregiver": "Bà nội",
-                },
-            )
+            with audit_at(at):
+                services.case_step_record(
+                    actor=officer,
+                    case=case,
+                    step="emergency",
+                    at=at,
+                    data={
+                        "measures": "Đưa trẻ đến ở tạm nhà bà nội, Công an xã làm việc với cha",
+                        "decided_by": "Chủ tịch UBND xã",
+                        "separation": True,
+                        "shelter": "Nhà bà nội, thôn Nghĩa Thái",
+                        "temporary_caregiver": "Bà nội",
+                    },
+                )

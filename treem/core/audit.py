@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import importlib
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import models
 
 from treem.core.middleware import current_ip
@@ -90,3 +93,35 @@ def audit(
         after=_json_safe(after) if after is not None else None,
         ip=current_ip.get(),
     )
+
+
+@lru_cache(maxsize=1)
+def action_labels() -> dict[str, Any]:
+    """{action: its Vietnamese name} of every audited action: each app names its own in
+    its `audit_actions.ACTIONS`."""
+    labels: dict[str, Any] = {}
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("treem."):
+            continue
+        module = f"{config.name}.audit_actions"
+        try:
+            found = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # the module exists but an import inside it failed
+                raise
+            continue
+        labels.update(found.ACTIONS)
+    return labels
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese name of an audited action (the code itself if it has none)."""
+    return str(action_labels().get(action, action))
+
+
+def object_label(object_type: str) -> str:
+    """The name of an audited object's kind ("registry.child" -> "trẻ em")."""
+    try:
+        return str(django_apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type

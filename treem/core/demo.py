@@ -5,20 +5,35 @@ All of it is synthetic. Idempotent: running it again changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from treem.core import services
-from treem.core.models import Agency, AgencyKind, Area, Membership, Role
+from treem.core.models import Agency, AgencyKind, Area, AuditLog, Membership, Role
 
 User = get_user_model()
 DEMO_PASSWORD = "TreEm@2026"  # noqa: S105 - documented demo-only password
 PROVINCE_KEY = "37"  # Tỉnh Ninh Bình
 COMMUNE_KEY = "13891"  # Xã Nghĩa Hưng
 OTHER_COMMUNE_KEY = "13894"  # Xã Rạng Đông (neighbour)
+
+
+@contextmanager
+def audit_at(at: dt.datetime) -> Iterator[None]:
+    """Demo only: the audit rows the services write inside are dated `at` (never later
+    than now), as the demo plays events of the past (a case received last week, a report
+    sent in November); the log then tells the same dates as the pages."""
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    yield
+    AuditLog.objects.filter(id__gt=last).update(at=min(at, timezone.now()))
+
 
 VILLAGES = {
     COMMUNE_KEY: [

@@ -61,6 +61,11 @@ class UserCreateForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), required=False)
-    action = forms.CharField(label=_("Thao tác"), required=False)
+    action = forms.CharField(
+        label=_("Thao tác"),
+        required=False,
+        # the names of the actions offered as the officer types (the page's datalist)
+        widget=forms.TextInput(attrs={"list": "audit-actions"}),
+    )
     date_from = forms.DateField(label=_("Từ ngày"), required=False)
     date_to = forms.DateField(label=_("Đến ngày"), required=False)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from treem.core.access import Cap, grants, is_system_admin, scope_q, scoped
+from treem.core.audit import action_labels
 from treem.core.models import LEGACY_PREFIX, Agency, Area, AreaLevel, AuditLog, Membership, Role
 from treem.core.text import fold
 
@@ -170,7 +171,10 @@ def audit_list(
     if actor:
         qs = qs.filter(actor_name__icontains=actor)
     if action:
-        qs = qs.filter(action__startswith=action)
+        # what an officer types: words of the action's name ("gửi báo cáo"), or its code
+        words = fold(action)
+        named = [code for code, label in action_labels().items() if words in fold(str(label))]
+        qs = qs.filter(Q(action__startswith=action) | Q(action__in=named))
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:

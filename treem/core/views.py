@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from treem.core import selectors, services
 from treem.core.access import Cap, has_capability, is_system_admin
+from treem.core.audit import action_label, action_labels, object_label
 from treem.core.current import current_area, set_current_area
 from treem.core.dashboard import cards as core_cards
 from treem.core.forms import (
@@ -299,7 +301,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     qs = selectors.audit_list(user=request.user, **filters).select_related("area")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"form": form, "page": page})
+    for row in page:  # in words: what was done, to what, and the values it changed
+        row.label = action_label(row.action)  # type: ignore[attr-defined]
+        row.kind = object_label(row.object_type)  # type: ignore[attr-defined]
+        row.changes = [  # type: ignore[attr-defined]
+            (title, json.dumps(values, ensure_ascii=False, indent=1, sort_keys=True))
+            for title, values in ((_("Trước:"), row.before), (_("Sau:"), row.after))
+            if values
+        ]
+    names = sorted({str(label) for label in action_labels().values()})
+    return render(
+        request, "core/audit_list.html", {"form": form, "page": page, "action_names": names}
+    )
 
 
 @login_required

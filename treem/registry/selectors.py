@@ -38,6 +38,7 @@ from treem.core.access import (
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.core.pagination import counted_page
 from treem.core.text import fold
+from treem.registry import audit_actions
 from treem.registry.models import (
     AGE_GROUP_BOUNDS,
     Caregiver,
@@ -442,26 +443,11 @@ def child_detail(*, user: Any, pk: Any) -> dict[str, Any]:
     }
 
 
+# A child's history names the actions as the audit page does (`audit_actions`), a merge
+# from the side of the record that kept both histories.
 ACTION_LABELS = {
-    "child.create": _("Đăng ký hồ sơ"),
-    "child.update": _("Sửa thông tin"),
-    "child.died": _("Ghi nhận trẻ đã chết"),
-    "child.archive": _("Lưu trữ hồ sơ"),
-    "child.age_out": _("Lưu trữ do đủ 16 tuổi"),
-    "child.reactivate": _("Theo dõi trở lại"),
-    "child.move_out": _("Chuyển đi xã khác"),
-    "child.move_away": _("Chuyển ra ngoài địa bàn"),
+    **audit_actions.ACTIONS,
     "child.merge": _("Gộp hồ sơ trùng vào hồ sơ này"),
-    "child.merged_into": _("Được gộp vào hồ sơ khác"),
-    "child.unmerge": _("Hoàn tác gộp hồ sơ"),
-    "caregiver.add": _("Thêm người chăm sóc"),
-    "caregiver.update": _("Sửa người chăm sóc"),
-    "caregiver.remove": _("Bỏ người chăm sóc"),
-    "circumstance.add": _("Ghi nhận hoàn cảnh"),
-    "circumstance.end": _("Kết thúc hoàn cảnh"),
-    "circumstance.remove": _("Bỏ hoàn cảnh"),
-    "support.add": _("Ghi nhận trợ giúp"),
-    "support.remove": _("Bỏ trợ giúp"),
 }
 
 

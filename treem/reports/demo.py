@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from treem.core.demo import DemoContext
+from treem.core.demo import DemoContext, audit_at
 from treem.core.models import AgencyKind
 from treem.reports import selectors, services
 from treem.reports.models import Report, ReportEvent, ReportStatus, UnitReport
@@ -95,30 +95,33 @@ def _submit(ctx: DemoContext, period: str) -> None:
         return
     health = next((a for a in ctx.agencies.values() if a.kind == AgencyKind.HEALTH_STATION), None)
     if health is not None and not UnitReport.objects.filter(agency=health, period=period).exists():
-        ur = services.unit_report_save(
-            actor=ctx.users.get("yte") or officer,
-            agency=health,
-            period=period,
-            narrative=(
-                "Tiêm chủng đầy đủ cho 98% trẻ dưới 1 tuổi; khám sức khỏe định kỳ cho trẻ "
-                "mầm non; tư vấn dinh dưỡng cho 45 bà mẹ có con dưới 5 tuổi."
-            ),
-            difficulties="Thiếu tài liệu truyền thông về phòng, chống tai nạn thương tích.",
-            submit=True,
-        )
+        with audit_at(unit_day):
+            ur = services.unit_report_save(
+                actor=ctx.users.get("yte") or officer,
+                agency=health,
+                period=period,
+                narrative=(
+                    "Tiêm chủng đầy đủ cho 98% trẻ dưới 1 tuổi; khám sức khỏe định kỳ cho trẻ "
+                    "mầm non; tư vấn dinh dưỡng cho 45 bà mẹ có con dưới 5 tuổi."
+                ),
+                difficulties="Thiếu tài liệu truyền thông về phòng, chống tai nạn thương tích.",
+                submit=True,
+            )
         UnitReport.objects.filter(pk=ur.pk).update(submitted_at=min(unit_day, now))
-    report = existing or services.report_create(actor=officer, area=ctx.commune, period=period)
-    report = services.report_update(
-        actor=officer,
-        report=report,
-        version=report.version,
-        number=number,
-        signer_name="Phạm Văn Quang",
-        narrative_results=RESULTS,
-        narrative_limits=LIMITS,
-        narrative_proposals=PROPOSALS,
-    )
-    report = services.report_submit(actor=officer, report=report)
+    with audit_at(unit_day):  # drafted the day the unit's part came in
+        report = existing or services.report_create(actor=officer, area=ctx.commune, period=period)
+        report = services.report_update(
+            actor=officer,
+            report=report,
+            version=report.version,
+            number=number,
+            signer_name="Phạm Văn Quang",
+            narrative_results=RESULTS,
+            narrative_limits=LIMITS,
+            narrative_proposals=PROPOSALS,
+        )
+    with audit_at(sent_day):
+        report = services.report_submit(actor=officer, report=report)
     Report.objects.filter(pk=report.pk).update(submitted_at=min(sent_day, now))
     # its history as the dates above tell it: drafted the day the unit's part came in
     events = ReportEvent.objects.filter(report=report)
