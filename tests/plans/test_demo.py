@@ -30,3 +30,16 @@ def test_demo_seed_imports_the_plans_once(world: World) -> None:
     deadlines = report_deadlines_for(world.commune, 2026)
     assert deadlines["6_months"].units_due.isoformat() == "2026-05-10"
     assert deadlines["6_months"].area_due.isoformat() == "2026-05-15"
+    # the log tells the plan's year as it went: uploaded after it was issued, progress on
+    # the days the units reported it
+    from django.utils import timezone
+
+    from treem.core.models import AuditLog
+
+    created = AuditLog.objects.get(action="plan.create", object_id=str(plan.pk))
+    assert plan.issued_date is not None
+    assert timezone.localdate(created.at) > plan.issued_date
+    progress_days = {
+        timezone.localdate(a.at) for a in AuditLog.objects.filter(action="plan.task.progress")
+    }
+    assert progress_days == set(TaskProgress.objects.values_list("date", flat=True))

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from treem.core.demo import DemoContext
+from treem.core.demo import DemoContext, audit_at
 from treem.plans import services
 from treem.plans.importing import extract_path
 from treem.plans.models import Plan, PlanStatus, TaskStatus
@@ -43,16 +43,30 @@ MEASUREMENTS = [(0, "100"), (1, "96.5"), (2, "11.8"), (3, "92")]
 LINKS = [(0, "special_circumstances_supported_pct")]
 
 
+def _on(day: dt.date, hour: int) -> dt.datetime:
+    """`day` at `hour` o'clock, local time (the demo's audit rows: `audit_at`)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 def _import(ctx: DemoContext, area: Any, path: Path, parent: Plan | None = None) -> Plan:
     data, text = extract_path(path)
-    return services.plan_create_from_extraction(
-        actor=ctx.users["admin"],
-        area=area,
-        data=data,
-        source=services.UploadedSource(name=path.name, file=None, text=text),
-        parent_plan=parent,
-        status=PlanStatus.ISSUED,
-    )
+    issued = _safe_date(data.get("issued_date")) or timezone.localdate()
+    with audit_at(_on(issued + dt.timedelta(days=2), 9)):  # uploaded soon after it was issued
+        return services.plan_create_from_extraction(
+            actor=ctx.users["admin"],
+            area=area,
+            data=data,
+            source=services.UploadedSource(name=path.name, file=None, text=text),
+            parent_plan=parent,
+            status=PlanStatus.ISSUED,
+        )
+
+
+def _safe_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def seed(ctx: DemoContext, stdout: Any = None) -> None:
@@ -70,35 +84,40 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
         if task is None:
             continue
         date = min(dt.date(plan.year, month, day), today)
-        services.task_progress_record(
-            actor=ctx.users[username], task=task, status=status, narrative=narrative, date=date
-        )
-    targets = list(plan.targets.order_by("position"))
-    services.plan_targets_save(
-        actor=ctx.users["nghiahung"],
-        plan=plan,
-        targets=[
-            services.TargetEdit(
-                pk=targets[index].pk,
-                text=targets[index].text,
-                value=targets[index].value,
-                unit=targets[index].unit,
-                indicator_slug=slug,
+        with audit_at(_on(date, 16)):
+            services.task_progress_record(
+                actor=ctx.users[username], task=task, status=status, narrative=narrative, date=date
             )
-            for index, slug in LINKS
-            if index < len(targets)
-        ],
-    )
+    targets = list(plan.targets.order_by("position"))
+    issued = plan.issued_date or today
+    with audit_at(_on(issued + dt.timedelta(days=3), 10)):  # linked as the plan was read
+        services.plan_targets_save(
+            actor=ctx.users["nghiahung"],
+            plan=plan,
+            targets=[
+                services.TargetEdit(
+                    pk=targets[index].pk,
+                    text=targets[index].text,
+                    value=targets[index].value,
+                    unit=targets[index].unit,
+                    indicator_slug=slug,
+                )
+                for index, slug in LINKS
+                if index < len(targets)
+            ],
+        )
+    measured = min(dt.date(plan.year, 5, 10), today)
     for index, value in MEASUREMENTS:
         if index < len(targets):
-            services.target_measure(
-                actor=ctx.users["nghiahung"],
-                target=targets[index],
-                period="6_months",
-                year=plan.year,
-                value=Decimal(value),
-                measured_on=min(dt.date(plan.year, 5, 10), today),
-            )
+            with audit_at(_on(measured, 15)):
+                services.target_measure(
+                    actor=ctx.users["nghiahung"],
+                    target=targets[index],
+                    period="6_months",
+                    year=plan.year,
+                    value=Decimal(value),
+                    measured_on=measured,
+                )
     if stdout is not None:
         stdout.write(
             f"plans: kế hoạch {plan.number} ({plan.tasks.count()} nhiệm vụ, "
