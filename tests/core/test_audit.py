@@ -3,6 +3,7 @@ page shows names (the code stays in a tooltip), object kinds and readable change
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -35,11 +36,21 @@ def test_every_audited_action_has_a_vietnamese_name() -> None:
 
 def test_the_audit_page_names_actions_and_filters_by_their_words(world: World, client_for) -> None:
     from treem.core.services import village_create
+    from treem.registry.services import child_create
 
     village_create(actor=world.officer, commune=world.commune, name="Trung Thành")
+    child = child_create(
+        actor=world.officer,
+        area=world.village,
+        full_name="Nguyễn Văn An",
+        birth_date=dt.date(2019, 3, 5),
+        sex="male",
+    )
     client = client_for(world.leader)
     body = client.get("/he-thong/nhat-ky/").content.decode()
     assert '<td title="area.create">Thêm thôn, tổ dân phố</td>' in body
+    # the child's row leads to the child's page
+    assert f'<a href="/tre-em/{child.pk}/">Trẻ em #{child.pk}</a> Nguyễn Văn An' in body
     assert "Trung Thành" in body and "&quot;name&quot;: &quot;Trung Thành&quot;" in body
     # what an officer types: the words of the name, any case and accents
     found = client.get("/he-thong/nhat-ky/", {"action": "them thon"}).content.decode()

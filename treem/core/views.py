@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -291,6 +292,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The page of an audited object, by its kind (the page itself checks the reader's scope).
+AUDITED_PAGES = {
+    "registry.child": "registry:child_detail",
+    "cases.case": "cases:case_detail",
+    "plans.plan": "plans:plan_detail",
+}
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not (is_system_admin(request.user) or has_capability(request.user, Cap.AUDIT_VIEW)):
@@ -304,6 +313,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     for row in page:  # in words: what was done, to what, and the values it changed
         row.label = action_label(row.action)  # type: ignore[attr-defined]
         row.kind = object_label(row.object_type)  # type: ignore[attr-defined]
+        page_name = AUDITED_PAGES.get(row.object_type)
+        row.url = (  # type: ignore[attr-defined]
+            reverse(page_name, args=[row.object_id])
+            if page_name and row.object_id.isdigit()
+            else ""
+        )
         row.changes = [  # type: ignore[attr-defined]
             (title, json.dumps(values, ensure_ascii=False, indent=1, sort_keys=True))
             for title, values in ((_("Trước:"), row.before), (_("Sau:"), row.after))
