@@ -5,33 +5,23 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
+from treem.cases.models import AbuseForm, IncidentKind, Setting
+from treem.registry.models import Ethnicity, SpecialGroup
 from treem.reports.models import Dimension
 
-# The cases app's choice classes for its dimensions (looked up when present).
-CASES_CHOICES = {
-    "abuse_form": "AbuseForm",
-    "setting": "AbuseSetting",
-    "injury_cause": "InjuryCause",
+# The dimensions whose values are a model's choices (the label is the choice's).
+CHOICES: dict[str, Any] = {
+    "abuse_form": AbuseForm,
+    "setting": Setting,
+    "injury_cause": IncidentKind,
+    "circumstance_group": SpecialGroup,
 }
-
-
-def _choices(label: str, attr: str) -> dict[str, Any]:
-    try:
-        module = __import__(label, fromlist=[attr])
-        return dict(getattr(module, attr).choices)
-    except (ImportError, AttributeError):
-        return {}
 
 
 @lru_cache(maxsize=1)
 def _ethnicities() -> dict[str, str]:
-    try:
-        Ethnicity = apps.get_model("registry", "Ethnicity")
-    except LookupError:  # pragma: no cover
-        return {}
     return dict(Ethnicity.objects.values_list("code", "name"))
 
 
@@ -49,16 +39,12 @@ def value_label(dim: str, value: str) -> str:
         }.get(value, value)
     if dim == "ethnicity":
         return _ethnicities().get(value, value)
-    if dim == "circumstance_group":
-        return str(_choices("treem.registry.models", "SpecialGroup").get(value, value))
     if dim == "id_problem":
         return {"missing": _("Chưa có số định danh"), "invalid": _("Số định danh sai")}.get(
             value, value
         )
-    if dim in CASES_CHOICES:
-        found = _choices("treem.cases.models", CASES_CHOICES[dim]).get(value)
-        if found:
-            return str(found)
+    if dim in CHOICES:
+        return str(dict(CHOICES[dim].choices).get(value, value))
     return value
 
 
