@@ -212,3 +212,37 @@ def test_english_dashboard_cards_are_all_translated(world: World, client_for) ->
             t for t in labels if re.search(r"[ạảãàáâậầấẩẫăắằặẳẵđêềếệểễôồốộổỗơờớợởỡưừứựửữ]", t)
         ]
         assert not vietnamese, (user, vietnamese)
+
+
+def test_a_unit_is_added_and_renamed_only_to_a_name_the_commune_does_not_have(
+    world: World, client_for
+) -> None:
+    """Renaming a unit to another unit's name was a server error (the database's unique
+    name); now both forms say so in Vietnamese, in any case or accents, and keep the unit."""
+    from treem.core.models import Agency
+
+    client = client_for(world.officer)
+    key = world.commune.key
+    res = client.post(
+        f"/he-thong/dia-ban/{key}/don-vi/",
+        {"name": "TRẠM Y TẾ XÃ NGHĨA HƯNG", "kind": "other"},
+        follow=True,
+    )
+    assert "Đơn vị “TRẠM Y TẾ XÃ NGHĨA HƯNG” đã có." in res.content.decode()
+    client.post(
+        f"/he-thong/dia-ban/{key}/don-vi/",
+        {"name": "Trường Tiểu học Nghĩa Hưng", "kind": "school"},
+    )
+    school = Agency.objects.get(area=world.commune, name="Trường Tiểu học Nghĩa Hưng")
+
+    url = f"/he-thong/don-vi/{school.pk}/"
+    res = client.post(url, {"name": "Trạm y tế xã Nghĩa Hưng", "kind": "school", "phone": ""})
+    assert res.status_code == 200
+    assert "Đơn vị “Trạm y tế xã Nghĩa Hưng” đã có." in res.content.decode()
+    school.refresh_from_db()
+    assert school.name == "Trường Tiểu học Nghĩa Hưng"
+    # its own name in other letters is its own: saved
+    res = client.post(url, {"name": "Trường tiểu học Nghĩa Hưng", "kind": "school", "phone": ""})
+    assert res.status_code == 302
+    school.refresh_from_db()
+    assert school.name == "Trường tiểu học Nghĩa Hưng"

@@ -135,11 +135,7 @@ def agency_create(
     *, actor: Any, area: Area, name: str, kind: str, focal_point: Any | None = None
 ) -> Agency:
     _require(actor, Cap.AREAS_EDIT, area)
-    name = clean(name)
-    if not name:
-        raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
-    if Agency.objects.filter(area=area, name=name).exists():
-        raise ValidationError({"name": _("Đơn vị “%(name)s” đã có.") % {"name": name}})
+    name = _agency_name(area, name)
     agency = Agency.objects.create(
         area=area,
         province_code=area.province_code,
@@ -152,10 +148,26 @@ def agency_create(
     return agency
 
 
+def _agency_name(area: Area, name: str, *, other_than: Agency | None = None) -> str:
+    """The cleaned name of a unit of `area`: not empty, and not another unit's there (in
+    any case or spelling of accents: "Trạm y tế xã" is "TRẠM Y TẾ XÃ")."""
+    name = clean(name)
+    if not name:
+        raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
+    others = Agency.objects.filter(area=area, name_folded=fold(name))
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    if others.exists():
+        raise ValidationError({"name": _("Đơn vị “%(name)s” đã có.") % {"name": name}})
+    return name
+
+
 @transaction.atomic
 def agency_update(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
     _require(actor, Cap.AREAS_EDIT, agency.area)
     before = snapshot(agency)
+    if "name" in changes:
+        changes["name"] = _agency_name(agency.area, changes["name"], other_than=agency)
     for field in ("name", "kind", "focal_point", "phone", "is_active"):
         if field in changes:
             value = changes[field]

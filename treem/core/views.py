@@ -217,9 +217,13 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"name": agency.name, "kind": agency.kind, "phone": agency.phone},
     )
     if request.method == "POST" and form.is_valid():
-        services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
-        messages.success(request, _("Đã lưu đơn vị."))
-        return redirect("core:area_detail_key", key=agency.area.key)
+        try:
+            services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+        except ValidationError as exc:  # an empty name, or another unit's
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu đơn vị."))
+            return redirect("core:area_detail_key", key=agency.area.key)
     return render(request, "core/agency_edit.html", {"agency": agency, "form": form})
 
 
