@@ -291,3 +291,40 @@ def test_the_target_shown_is_the_current_plans_not_an_archived_ones(kids: Kids, 
     page = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
     row = page.split("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp", 1)[1].split("</tr>")[0]
     assert '<td class="num">100%</td>' in row
+
+
+def test_the_administrator_adds_a_manual_indicator_from_the_catalogue_page(
+    kids: Kids, client_for
+) -> None:
+    w = kids.world
+    admin = client_for(w.admin)
+    form = {
+        "slug": "swimming_taught_pct",
+        "name": "Tỷ lệ trẻ em được dạy bơi",
+        "group": "05",
+        "unit": "percent",
+        "formula": "manual",
+        "disaggregations": ["sex"],
+        "period_type": "both",
+    }
+    res = admin.post("/bao-cao/chi-tieu/", form)
+    assert res.status_code == 302
+    swim = Indicator.objects.get(slug="swimming_taught_pct")
+    assert swim.disaggregations == ["sex"] and swim.formula == "manual"
+    listed = admin.get("/bao-cao/chi-tieu/").content.decode()
+    assert "Tỷ lệ trẻ em được dạy bơi" in listed
+    again = admin.post("/bao-cao/chi-tieu/", form).content.decode()
+    assert "Mã chỉ tiêu “swimming_taught_pct” đã có." in again
+    # the code names the indicator's pages: the service refuses one a URL cannot carry
+    with pytest.raises(ValidationError) as refused:
+        services.indicator_create(
+            actor=w.admin,
+            slug="tỷ lệ bơi",
+            name="Tỷ lệ bơi",
+            group="05",
+            unit="percent",
+            disaggregations=[],
+        )
+    assert "chữ thường không dấu" in refused.value.message_dict["slug"][0]
+    # an officer may read the catalogue, not add to it
+    assert client_for(w.officer).post("/bao-cao/chi-tieu/", form).status_code == 404

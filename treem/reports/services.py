@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -51,6 +52,9 @@ def disaggregation_key(parts: dict[str, str]) -> str:
 # -- indicators --------------------------------------------------------------------------
 
 
+_SLUG = re.compile(r"[a-z0-9_-]+")
+
+
 @transaction.atomic
 def indicator_create(
     *,
@@ -75,6 +79,11 @@ def indicator_create(
     errors: dict[str, str] = {}
     if not slug:
         errors["slug"] = _("Mã chỉ tiêu không được để trống.")
+    elif not _SLUG.fullmatch(slug):  # it names the indicator's pages (a URL's slug)
+        errors["slug"] = _(
+            "Mã chỉ tiêu chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới (ví dụ "
+            "swimming_taught_pct)."
+        )
     elif Indicator.objects.filter(slug=slug).exists():
         errors["slug"] = _("Mã chỉ tiêu “%(slug)s” đã có.") % {"slug": slug}
     if not clean(name):
