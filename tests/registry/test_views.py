@@ -473,3 +473,26 @@ def test_move_form_is_loaded_when_asked_for(
     assert "<h1>Chuyển đi xã khác · " in page and f'action="{move}"' in page
     assert client_for(world.collaborator).get(move).status_code == 404
     assert client_for(world.other_officer).get(move).status_code == 404
+
+
+def test_a_caregiver_form_with_a_wrong_number_or_year_says_which_field_and_adds_nobody(
+    world: Any, child_maker: Any, client_for: Any
+) -> None:
+    from treem.registry.models import Caregiver
+
+    child = child_maker("Nguyễn Văn An")
+    client = client_for(world.officer)
+    url = f"/tre-em/{child.pk}/nguoi-cham-soc/"
+    base = {"relation": "mother", "full_name": "Trần Thị Cúc", "status": "living"}
+    # the mother's number codes a man born in 1990
+    res = client.post(url, {**base, "birth_year": "1990", "id_number": "036090004321"}, follow=True)
+    body = res.content.decode()
+    assert "Số định danh: " in body and "người này là nữ" in body
+    # a year that is not a number: the form says so
+    res = client.post(url, {**base, "birth_year": "năm ngoái"}, follow=True)
+    assert "Năm sinh: " in res.content.decode()
+    assert not Caregiver.objects.filter(child=child).exists()
+    # the same caregiver, right: added
+    res = client.post(url, {**base, "birth_year": "1990", "id_number": "036190004321"}, follow=True)
+    assert "Đã thêm người chăm sóc." in res.content.decode()
+    assert Caregiver.objects.get(child=child).id_number_valid is True
