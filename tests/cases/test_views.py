@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -347,9 +348,48 @@ def test_incident_page_and_death_flag(world: World, client_for) -> None:
         .status_code
         == 404
     )
-    client.post(f"/vu-viec/tai-nan/{incident.pk}/da-bao-cao/")
+    # "next" brings the officer back to a page of this site, never to another site
+    res = client.post(
+        f"/vu-viec/tai-nan/{incident.pk}/da-bao-cao/", {"next": "https://example.com/x"}
+    )
+    assert res.status_code == 302 and res["Location"] == "/vu-viec/tai-nan/"
     incident.refresh_from_db()
     assert incident.reported_up_at is not None
+    res = client.post(f"/vu-viec/tai-nan/{incident.pk}/da-bao-cao/", {"next": "/vu-viec/"})
+    assert res["Location"] == "/vu-viec/"
+
+
+def test_the_intake_forms_child_search_finds_as_the_registry_does(world: World, client_for) -> None:
+    """Given name first, no accents, an ID number: the intake form finds the child as the
+    registry's own search does, in the reporter's scope only."""
+    from treem.registry.services import child_create
+
+    an = child_create(
+        actor=world.officer,
+        area=world.village,
+        full_name="Nguyễn Văn An",
+        birth_date=dt.date(2017, 3, 5),
+        sex="male",
+        id_number="036217000123",
+    )
+    child_create(
+        actor=world.other_officer,
+        area=world.other_village,
+        full_name="Nguyễn Văn An",
+        birth_date=dt.date(2016, 1, 9),
+        sex="male",
+    )
+    officer = client_for(world.officer)
+
+    def found(client: Client, q: str) -> list[str]:
+        body = client.get("/vu-viec/tim-tre/", {"q": q}).content.decode()
+        return re.findall(r'name="child_id" value="(\d+)"', body)
+
+    for q in ("An Nguyễn", "nguyen van an", "NGUYỄN VĂN AN", "036217000123"):
+        assert found(officer, q) == [str(an.pk)], q
+    # the village collaborator reporting from the village finds the child there too
+    assert found(client_for(world.collaborator), "an nguyen") == [str(an.pk)]
+    assert found(officer, "a") == []  # too short to search
 
 
 def test_dashboard_cards(world: World, client_for) -> None:

@@ -98,7 +98,10 @@ def test_province_officer_switches_to_a_commune_in_scope_only(world: World, clie
     client = client_for(world.province_officer)
     home = client.get("/").content.decode()
     assert "Xem địa bàn" in home and "Xã Rạng Đông" in home
-    client.post("/chon-dia-ban/", {"area": world.other_commune.key})
+    res = client.post(
+        "/chon-dia-ban/", {"area": world.other_commune.key, "next": "//example.com/tre-em/"}
+    )
+    assert res["Location"] == "/"  # back to this site only
     assert "Tổng quan · Xã Rạng Đông" in client.get("/").content.decode()
     officer = client_for(world.officer)
     assert officer.post("/chon-dia-ban/", {"area": world.other_commune.key}).status_code == 404

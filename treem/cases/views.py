@@ -27,9 +27,10 @@ from treem.cases.forms import (
 from treem.cases.models import STEP_FORMS, ItemStatus, PlanStatus, Source, StepKind
 from treem.cases.rules import may_approve, may_edit
 from treem.cases.steps import LEADER_STEPS, STEP_FIELDS, available_steps
-from treem.core.access import Cap, grants, has_capability, scope_q, scoped
+from treem.core.access import Cap, grants, has_capability, scoped
 from treem.core.current import current_area
 from treem.core.models import Agency, AgencyKind, Area, AreaLevel
+from treem.core.redirects import next_url
 from treem.core.roles import UNIT_FOCAL_POINT, VILLAGE_COLLABORATOR
 from treem.core.text import fold
 
@@ -174,21 +175,17 @@ def intake_thanks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_search(request: HttpRequest) -> HttpResponse:
-    """htmx: registry children in the user's scope matching ?q= (diacritics ignored)."""
-    from treem.registry.models import Child
+    """htmx: registry children in the user's scope matching ?q=, found as the registry's
+    own search finds them (diacritics, case and word order ignored; an ID number; a
+    caregiver's name), in its order."""
+    from treem.registry import selectors as registry
 
-    q = fold(request.GET.get("q", ""))
+    text = request.GET.get("q", "")
+    q = fold(text)
     children: list[Any] = []
     if len(q) >= 2 and has_capability(request.user, Cap.REGISTRY_VIEW):
-        children = list(
-            Child.objects.filter(
-                scope_q(request.user, Cap.REGISTRY_VIEW),
-                name_folded__contains=q,
-                merged_into__isnull=True,
-            )
-            .select_related("area")
-            .order_by("name_sort")[:10]
-        )
+        found = registry.child_list(user=request.user, filters=registry.ChildFilters(q=text))
+        children = list(found.select_related("area")[:10])
     return render(request, "cases/_child_results.html", {"children": children, "q": q})
 
 
@@ -366,4 +363,4 @@ def incident_reported(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Đã ghi nhận báo cáo cấp trên."))
-    return redirect(request.POST.get("next") or "cases:incident_list")
+    return redirect(next_url(request, "cases:incident_list"))

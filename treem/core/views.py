@@ -32,6 +32,7 @@ from treem.core.forms import (
 )
 from treem.core.middleware import MUST_CHANGE_KEY
 from treem.core.models import AccountState, Agency, AreaLevel, Membership
+from treem.core.redirects import next_url
 
 DASHBOARD_APPS = ["registry", "cases", "plans", "reports", "programs"]
 
@@ -75,7 +76,7 @@ def area_switch(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Cap.AREAS_VIEW, area):
         raise Http404
     set_current_area(request, area)
-    return redirect(request.POST.get("next") or "home")
+    return redirect(next_url(request, "home"))
 
 
 @login_required
