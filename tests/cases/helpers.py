@@ -10,6 +10,7 @@ from django.utils import timezone
 from treem.cases import services
 from treem.cases.models import Case
 from treem.registry.models import Child
+from treem.registry.search import plain_words, vocabulary_add
 
 
 def make_child(area: Any, name: str = "Nguyễn Văn An", *, sex: str = "male", age: int = 9) -> Child:
@@ -24,6 +25,9 @@ def make_child(area: Any, name: str = "Nguyễn Văn An", *, sex: str = "male", 
     )
     child.set_derived()
     child.save()
+    # its words in the search vocabulary, as the registry's services record them (a
+    # typed word is looked up there before the children: treem.registry.search)
+    vocabulary_add(plain_words(child.search_words))
     return child
 
 
