@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -328,3 +329,45 @@ def test_the_administrator_adds_a_manual_indicator_from_the_catalogue_page(
     assert "chữ thường không dấu" in refused.value.message_dict["slug"][0]
     # an officer may read the catalogue, not add to it
     assert client_for(w.officer).post("/bao-cao/chi-tieu/", form).status_code == 404
+
+
+def test_two_officers_writing_the_narrative_lose_neither_text(kids: Kids, client_for) -> None:
+    """The leader saves while the officer is still typing: the officer's save is refused
+    (nothing overwritten) but the page keeps her text, shows the leader's beside it, and
+    her next save, made knowingly, goes through."""
+    w = kids.world
+    report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    url = f"/bao-cao/{report.pk}/sua/"
+    page = f"/bao-cao/ky/2026H1/{w.commune.key}/"
+    mine = {
+        "version": str(report.version),
+        "number": "45/BC-UBND",
+        "place": "Nghĩa Hưng",
+        "narrative_results": "Kết quả do cán bộ soạn: 120 trẻ được hỗ trợ.",
+        "narrative_limits": "",
+        "narrative_proposals": "",
+        "recipients": "UBND tỉnh",
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Phạm Văn Quang",
+    }
+    services.report_update(
+        actor=w.officer,
+        report=report,
+        version=report.version,
+        narrative_results="Bản của lãnh đạo xã.",
+    )
+    officer = client_for(w.officer)
+    res = officer.post(url, mine)
+    assert res.status_code == 409
+    body = res.content.decode()
+    assert "Kết quả do cán bộ soạn: 120 trẻ được hỗ trợ." in body  # her text, in the form
+    assert 'id="saved-meanwhile"' in body and "Bản của lãnh đạo xã." in body
+    report.refresh_from_db()
+    assert report.narrative_results == "Bản của lãnh đạo xã."  # nothing overwritten
+    # she saves again from that page (its form carries the version it replaces)
+    again = re.search(r'name="version" value="(\d+)"', body)
+    assert again is not None and int(again.group(1)) == report.version
+    res = officer.post(url, {**mine, "version": again.group(1)})
+    assert res.status_code == 302 and res["Location"] == page
+    report.refresh_from_db()
+    assert report.narrative_results == "Kết quả do cán bộ soạn: 120 trẻ được hỗ trợ."

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from treem.core.access import Cap, has_capability, is_system_admin, user_agency_ids
 from treem.core.current import current_area
-from treem.core.models import Agency, AreaLevel
+from treem.core.errors import StaleVersion
+from treem.core.models import Agency, Area, AreaLevel
 from treem.reports import selectors, services
 from treem.reports.exports import report_docx, table_xlsx
 from treem.reports.forms import IndicatorForm, NarrativeForm, ReturnForm, UnitReportForm
 from treem.reports.labels import dimension_name
-from treem.reports.models import FormulaKind, Indicator, ReportStatus, RunStatus
+from treem.reports.models import FormulaKind, Indicator, Report, ReportStatus, RunStatus
 from treem.reports.periods import Period, parse_period, recent_periods
 
 CHART_SLUGS = ["child_population", "special_circumstances", "abused_children", "injured_children"]
@@ -103,9 +104,22 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, period: str, key: str) -> HttpResponse:
+    area = selectors.area_for_reports(user=request.user, key=key)
+    return _render_detail(request, area, _period(period))
+
+
+def _render_detail(
+    request: HttpRequest,
+    area: Area,
+    p: Any,
+    *,
+    form: NarrativeForm | None = None,
+    saved: Report | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The report page; with `form`, the narrative as the officer last typed it (a save
+    that was refused keeps it), and with `saved`, what someone else saved meanwhile."""
     user: Any = request.user
-    area = selectors.area_for_reports(user=user, key=key)
-    p = _period(period)
     report = selectors.report_for(user=user, area=area, period=p.code)
     table = selectors.indicator_table(user=user, area=area, period=p.code)
     can_edit = has_capability(user, Cap.REPORTS_EDIT, area) and area.level == AreaLevel.COMMUNE
@@ -131,9 +145,10 @@ def report_detail(request: HttpRequest, period: str, key: str) -> HttpResponse:
         ctx["completeness"] = selectors.completeness(user=user, area=area, period=p.code)
     if report is not None:
         ctx["events"] = list(report.events.select_related("actor"))
-        ctx["form"] = NarrativeForm(instance=report)
+        ctx["form"] = form or NarrativeForm(instance=report)
         ctx["return_form"] = ReturnForm()
-    return render(request, "reports/report_detail.html", ctx)
+        ctx["saved"] = saved
+    return render(request, "reports/report_detail.html", ctx, status=status)
 
 
 @login_required
@@ -156,28 +171,47 @@ def _report_or_404(request: HttpRequest, pk: int) -> Any:
 @login_required
 @require_POST
 def report_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the narrative (and submit). A save that is refused shows the page again with
+    the text as typed, never losing it; when someone else saved meanwhile, their text is
+    shown beside it and the next save is made over theirs, knowingly."""
     report = _report_or_404(request, pk)
     form = NarrativeForm(request.POST, instance=report)
-    if form.is_valid():
-        try:
-            services.report_update(
-                actor=request.user,
-                report=report,
-                version=form.cleaned_data["version"],
-                **{f: form.cleaned_data[f] for f in services.REPORT_TEXT_FIELDS},
-            )
-            messages.success(request, _("Đã lưu báo cáo."))
-            if request.POST.get("and_submit"):
-                services.report_submit(actor=request.user, report=report)
-                messages.success(request, _("Đã gửi báo cáo lên tỉnh."))
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            _messages_from(request, exc)
-    else:
+    p = _period(report.period)
+    if not form.is_valid():
         for errs in form.errors.values():
             for e in errs:
                 messages.error(request, str(e))
+        return _render_detail(request, report.area, p, form=form, status=422)
+    try:
+        services.report_update(
+            actor=request.user,
+            report=report,
+            version=form.cleaned_data["version"],
+            **{f: form.cleaned_data[f] for f in services.REPORT_TEXT_FIELDS},
+        )
+        messages.success(request, _("Đã lưu báo cáo."))
+        if request.POST.get("and_submit"):
+            services.report_submit(actor=request.user, report=report)
+            messages.success(request, _("Đã gửi báo cáo lên tỉnh."))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except StaleVersion as exc:
+        saved = Report.objects.get(pk=report.pk)
+        data = request.POST.copy()
+        data["version"] = str(saved.version)  # the next save knows what it replaces
+        messages.error(request, " ".join(exc.messages))
+        messages.info(
+            request,
+            _(
+                "Nội dung bạn vừa soạn vẫn ở trong các ô dưới đây; bản người khác vừa lưu ở "
+                "ngay trên. Xem lại, sửa rồi bấm Lưu."
+            ),
+        )
+        conflict = NarrativeForm(data, instance=saved)
+        return _render_detail(request, report.area, p, form=conflict, saved=saved, status=409)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+        return _render_detail(request, report.area, p, form=form, status=422)
     return redirect(_detail_url(report.area.key, report.period))
 
 
