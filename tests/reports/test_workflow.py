@@ -12,7 +12,7 @@ from docx import Document
 from tests.reports.conftest import Kids
 from treem.core.models import AuditLog
 from treem.reports import services
-from treem.reports.models import DataValue, Indicator, Report, ReportStatus
+from treem.reports.models import DataValue, Indicator, Report, ReportStatus, UnitReport
 
 pytestmark = pytest.mark.django_db
 
@@ -371,3 +371,33 @@ def test_two_officers_writing_the_narrative_lose_neither_text(kids: Kids, client
     assert res.status_code == 302 and res["Location"] == page
     report.refresh_from_db()
     assert report.narrative_results == "Kết quả do cán bộ soạn: 120 trẻ được hỗ trợ."
+
+
+def test_a_units_part_written_by_two_people_keeps_both_texts(kids: Kids, client_for) -> None:
+    """The unit's focal point writes while a colleague saves the part: her save is refused
+    with her text kept and the colleague's shown; her next save goes through."""
+    w = kids.world
+    first = services.unit_report_save(
+        actor=w.focal_point, agency=w.health_station, period="2026H1", narrative="Bản đầu."
+    )
+    services.unit_report_save(
+        actor=w.focal_point,
+        agency=w.health_station,
+        period="2026H1",
+        narrative="Bản của đồng nghiệp: tiêm chủng 98%.",
+        version=first.version,
+    )
+    url = f"/bao-cao/don-vi/2026H1/{w.health_station.pk}/"
+    client = client_for(w.focal_point)
+    mine = {"narrative": "Bản của tôi: khám sức khỏe 300 trẻ.", "difficulties": ""}
+    res = client.post(url, {**mine, "version": str(first.version)})
+    assert res.status_code == 409
+    body = res.content.decode()
+    assert "Bản của tôi: khám sức khỏe 300 trẻ." in body
+    assert 'id="saved-meanwhile"' in body and "Bản của đồng nghiệp: tiêm chủng 98%." in body
+    again = re.search(r'name="version" value="(\d+)"', body)
+    assert again is not None
+    res = client.post(url, {**mine, "version": again.group(1)})
+    assert res.status_code == 302
+    part = UnitReport.objects.get(agency=w.health_station, period="2026H1")
+    assert part.narrative == "Bản của tôi: khám sức khỏe 300 trẻ."

@@ -380,6 +380,7 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
         raise Http404
     p = _period(period)
     part = dict(selectors.unit_reports(user=user, area=agency.area, period=p.code)).get(agency)
+    conflict = None  # what someone else saved while this form was being written
     form = UnitReportForm(
         request.POST or None,
         initial={
@@ -408,6 +409,17 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
             return redirect("reports:unit_report", period=p.code, agency_id=agency.pk)
         except PermissionDenied as exc:
             raise Http404 from exc
+        except StaleVersion as exc:
+            # as the commune's report (`report_update`): the text stays in the form, the
+            # other version is shown, and the next save replaces it knowingly
+            saved = dict(selectors.unit_reports(user=user, area=agency.area, period=p.code))
+            part = saved.get(agency)
+            data = request.POST.copy()
+            data["version"] = str(part.version) if part else ""
+            form = UnitReportForm(data)
+            form.is_valid()
+            form.add_error(None, " ".join(exc.messages))
+            conflict = part
         except ValidationError as exc:
             for msg in exc.messages:
                 form.add_error(None, msg)
@@ -427,7 +439,9 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
             "form": form,
             "progress": progress,
             "other_periods": other_periods,
+            "saved": conflict,
         },
+        status=409 if conflict is not None else 200,
     )
 
 
