@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,3 +129,27 @@ def api_for(db: Any) -> Any:
 
 
 __all__ = ["PASSWORD", "World", "login"]
+
+
+def born(years: int, days: int = 30) -> dt.date:
+    """A birth date making the child `years` old today (plus a few days)."""
+    from treem.registry.models import years_before
+
+    return years_before(dt.date.today(), years) - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def child_maker(world: Any) -> Any:
+    """Children made through the registry's service (as an officer registers them)."""
+    from treem.registry import services
+
+    def make(
+        full_name: str = "Nguyễn Văn An", *, actor: Any = None, area: Any = None, **fields: Any
+    ) -> Any:
+        fields.setdefault("birth_date", born(7))
+        fields.setdefault("sex", "male")
+        return services.child_create(
+            actor=actor or world.officer, area=area or world.village, full_name=full_name, **fields
+        )
+
+    return make

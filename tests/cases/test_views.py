@@ -359,25 +359,17 @@ def test_incident_page_and_death_flag(world: World, client_for) -> None:
     assert res["Location"] == "/vu-viec/"
 
 
-def test_the_intake_forms_child_search_finds_as_the_registry_does(world: World, client_for) -> None:
+def test_the_intake_forms_child_search_finds_as_the_registry_does(
+    world: World, client_for, child_maker
+) -> None:
     """Given name first, no accents, an ID number: the intake form finds the child as the
     registry's own search does, in the reporter's scope only."""
-    from treem.registry.services import child_create
-
-    an = child_create(
-        actor=world.officer,
-        area=world.village,
-        full_name="Nguyễn Văn An",
-        birth_date=dt.date(2017, 3, 5),
-        sex="male",
-        id_number="036217000123",
-    )
-    child_create(
+    an = child_maker("Nguyễn Văn An", birth_date=dt.date(2017, 3, 5), id_number="036217000123")
+    child_maker(
+        "Nguyễn Văn An",
         actor=world.other_officer,
         area=world.other_village,
-        full_name="Nguyễn Văn An",
         birth_date=dt.date(2016, 1, 9),
-        sex="male",
     )
     officer = client_for(world.officer)
 

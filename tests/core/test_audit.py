@@ -34,18 +34,13 @@ def test_every_audited_action_has_a_vietnamese_name() -> None:
     assert action_label("case.step.emergency") == "Vụ việc: Can thiệp khẩn cấp, tạm thời cách ly"
 
 
-def test_the_audit_page_names_actions_and_filters_by_their_words(world: World, client_for) -> None:
+def test_the_audit_page_names_actions_and_filters_by_their_words(
+    world: World, client_for, child_maker
+) -> None:
     from treem.core.services import village_create
-    from treem.registry.services import child_create
 
     village_create(actor=world.officer, commune=world.commune, name="Trung Thành")
-    child = child_create(
-        actor=world.officer,
-        area=world.village,
-        full_name="Nguyễn Văn An",
-        birth_date=dt.date(2019, 3, 5),
-        sex="male",
-    )
+    child = child_maker("Nguyễn Văn An", birth_date=dt.date(2019, 3, 5))
     client = client_for(world.leader)
     body = client.get("/he-thong/nhat-ky/").content.decode()
     assert '<td title="area.create">Thêm thôn, tổ dân phố</td>' in body

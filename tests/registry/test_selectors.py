@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.registry.conftest import born
+from tests.conftest import born
 from treem.registry import selectors, services
 from treem.registry.selectors import ChildFilters
 

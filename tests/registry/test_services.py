@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from tests.registry.conftest import born
+from tests.conftest import born
 from treem.core.models import AuditLog
 from treem.registry import services
 from treem.registry.models import Child, ChildMove, Ethnicity, years_before

@@ -50,7 +50,7 @@ def _on(day: dt.date, hour: int) -> dt.datetime:
 
 def _import(ctx: DemoContext, area: Any, path: Path, parent: Plan | None = None) -> Plan:
     data, text = extract_path(path)
-    issued = _safe_date(data.get("issued_date")) or timezone.localdate()
+    issued = services._safe_iso(data.get("issued_date")) or timezone.localdate()
     with audit_at(_on(issued + dt.timedelta(days=2), 9)):  # uploaded soon after it was issued
         return services.plan_create_from_extraction(
             actor=ctx.users["admin"],
@@ -60,13 +60,6 @@ def _import(ctx: DemoContext, area: Any, path: Path, parent: Plan | None = None)
             parent_plan=parent,
             status=PlanStatus.ISSUED,
         )
-
-
-def _safe_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def seed(ctx: DemoContext, stdout: Any = None) -> None:

@@ -168,6 +168,14 @@ def _report_or_404(request: HttpRequest, pk: int) -> Any:
     return selectors.report_get(user=request.user, pk=pk)
 
 
+def _typed_over(request: HttpRequest, version: int | None) -> Any:
+    """The text the user posted, as a form's data that replaces `version` (what someone
+    else saved meanwhile): the next save of the refused text goes through knowingly."""
+    data = request.POST.copy()
+    data["version"] = "" if version is None else str(version)
+    return data
+
+
 @login_required
 @require_POST
 def report_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -197,8 +205,6 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     except StaleVersion as exc:
         saved = Report.objects.get(pk=report.pk)
-        data = request.POST.copy()
-        data["version"] = str(saved.version)  # the next save knows what it replaces
         messages.error(request, " ".join(exc.messages))
         messages.info(
             request,
@@ -207,7 +213,7 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
                 "ngay trên. Xem lại, sửa rồi bấm Lưu."
             ),
         )
-        conflict = NarrativeForm(data, instance=saved)
+        conflict = NarrativeForm(_typed_over(request, saved.version), instance=saved)
         return _render_detail(request, report.area, p, form=conflict, saved=saved, status=409)
     except ValidationError as exc:
         _messages_from(request, exc)
@@ -414,9 +420,7 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
             # other version is shown, and the next save replaces it knowingly
             saved = dict(selectors.unit_reports(user=user, area=agency.area, period=p.code))
             part = saved.get(agency)
-            data = request.POST.copy()
-            data["version"] = str(part.version) if part else ""
-            form = UnitReportForm(data)
+            form = UnitReportForm(_typed_over(request, part.version if part else None))
             form.is_valid()
             form.add_error(None, " ".join(exc.messages))
             conflict = part
