@@ -19,7 +19,8 @@ statement: each child's area, each caregiver's child), write (what is left to
 write: updates, vocabulary, the audit row), commit, and how long the writer thread's COPY
 statements took (PostgreSQL inserting, indexing and checking: when it is close to the
 validate stage, the import is waiting for the database, not for Python). Each run starts
-from an empty registry (the tables are truncated). Goal: >= 20,000 rows/s end to end.
+from an empty registry (the tables are truncated); each prints the write-ahead log it made
+PostgreSQL write. Goal: >= 20,000 rows/s end to end.
 Also: how long the error workbook of 20,000 rows not imported takes to write.
 """
 
@@ -292,6 +293,7 @@ def main() -> int:
     best = None
     for i in range(args.repeat):
         truncate()
+        before = wal_position()
         t = time.perf_counter()
         result = children_import(actor=user, commune=commune, file=path)
         elapsed = time.perf_counter() - t
@@ -300,6 +302,7 @@ def main() -> int:
         print(
             f"run {i + 1}: import {result.rows} rows, created {result.created}, "
             f"{len(result.errors)} errors, in {elapsed:.2f} s = {result.rows / elapsed:,.0f} rows/s"
+            + wal_written(before)
         )
         print(f"  stages: {stages(result.timings)}")
         best = elapsed if best is None else min(best, elapsed)
@@ -320,6 +323,24 @@ def main() -> int:
             f"{args.rows / read_s:,.0f})"
         )
     return 0
+
+
+def wal_position() -> str | None:
+    """PostgreSQL's write-ahead log position (None elsewhere)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return str(cursor.fetchone()[0])
+
+
+def wal_written(before: str | None) -> str:
+    """The WAL written since `before`, as ", N MB of WAL" (what the import logged)."""
+    if before is None:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [before])
+        return f", {float(cursor.fetchone()[0]) / 1e6:,.0f} MB of WAL"
 
 
 def error_book_figure(path: Path, failed: int = 20_000) -> str:
