@@ -69,3 +69,32 @@ def test_in_december_the_annual_report_is_sent_too(world: World, client_for, mon
     # the dashboard opens on the year: one of the two communes has sent it
     assert selectors.default_period().code == "2026"
     assert _dashboard_tile(client_for, world) == "1/2"
+
+
+def test_each_computation_is_dated_before_the_report_it_fed(
+    world: World, client_for, monkeypatch
+) -> None:
+    """The report page's "last computed" came before the report was sent (the values
+    sent are the ones computed), and a past period was computed in its own reporting
+    season, not at the seed's minute; the audit log tells the same dates."""
+    from treem.core.models import AuditLog
+    from treem.reports.models import ComputationRun
+
+    monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 12, 6))
+    _seed(world)
+    runs = ComputationRun.objects.filter(area=world.commune)
+    latest = {}
+    for run in runs.order_by("created_at"):
+        latest[run.period] = run
+    assert set(latest) >= {"2024H1", "2024", "2025H1", "2025", "2026H1", "2026"}
+    for period, report in ((r.period, r) for r in Report.objects.filter(area=world.commune)):
+        assert report.submitted_at is not None
+        assert latest[period].created_at < report.submitted_at, period
+    assert timezone.localdate(latest["2025"].created_at) == dt.date(2025, 11, 10)
+    assert timezone.localdate(latest["2024H1"].created_at) == dt.date(2024, 5, 10)
+    body = client_for(world.officer).get(f"/bao-cao/ky/2026/{world.commune.key}/").content
+    assert "Lần tính gần nhất: 06/11/2026" in body.decode()
+    logged = AuditLog.objects.filter(action="reports.compute", area=world.commune)
+    assert logged.exists()
+    assert all(timezone.localdate(a.at).year in (2024, 2025, 2026) for a in logged)
+    assert not logged.filter(at__date__gt=dt.date(2026, 11, 6)).exists()

@@ -21,7 +21,8 @@ from django.utils import timezone
 from treem.core.demo import DemoContext, audit_at
 from treem.core.models import AgencyKind
 from treem.reports import selectors, services
-from treem.reports.models import Report, ReportEvent, ReportStatus, UnitReport
+from treem.reports.models import ComputationRun, Report, ReportEvent, ReportStatus, UnitReport
+from treem.reports.periods import due_date, parse_period
 
 PERIOD = "2026H1"
 ANNUAL = "2026"
@@ -67,7 +68,7 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             if not Report.objects.filter(
                 area=commune, period=period, status=ReportStatus.APPROVED
             ).exists():
-                services.computation_run_all(actor=province_officer, area=commune, period=period)
+                _compute(province_officer, commune, period)
     for period in periods:
         _submit(ctx, period)
     if stdout is not None:
@@ -75,6 +76,28 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             f"reports: {', '.join((*HISTORY, *periods))} computed for 2 communes, "
             f"Nghĩa Hưng's {' and '.join(periods)} reports submitted\n"
         )
+
+
+def _computed_on(area: Any, period: str) -> dt.datetime:
+    """When the demo's computation of `period` took place: the morning the commune drafted
+    its report (the periods it sent), else five days before the period's due date; never
+    later than now. The report page's "last computed" then comes before its sending."""
+    if period in SENT_ON:
+        drafted = SENT_ON[period][0]
+        return min(drafted.replace(hour=8), timezone.localtime())
+    due = due_date(area, parse_period(period), level="commune") - dt.timedelta(days=5)
+    return min(_at(due, 10), timezone.localtime())
+
+
+def _compute(actor: Any, area: Any, period: str) -> None:
+    """A computation run of `period` for `area`, dated (with its audit rows) as
+    `_computed_on` says."""
+    at = _computed_on(area, period)
+    with audit_at(at):
+        run = services.computation_run_all(actor=actor, area=area, period=period)
+    ComputationRun.objects.filter(pk=run.pk).update(
+        created_at=at, finished_at=at + dt.timedelta(seconds=20)
+    )
 
 
 def _open_annual() -> list[str]:
