@@ -29,6 +29,9 @@ def test_demo_cases_fill_the_demo_half_year_once(world: World) -> None:
     demo.seed(ctx)
     demo.seed(ctx)  # idempotent
     assert Case.objects.count() == len(demo.PLAN) + len(demo.EARLIER)
+    # numbered as received, as a register is kept: a later number was received later
+    received = [c.received_at for c in sorted(Case.objects.all(), key=lambda c: c.code)]
+    assert received == sorted(received)
     first_half = Case.objects.filter(
         received_at__date__gte=dt.date(2026, 1, 1), received_at__date__lte=dt.date(2026, 6, 30)
     )

@@ -127,7 +127,9 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             if received < now:  # received first, so numbered first
                 child = picked[len(PLAN) + n]
                 _case(ctx, child, received, CLOSED_GAP, serious, len(STEPS), forms, setting, source)
-        for n, (hours, serious, done, forms, setting, source) in enumerate(PLAN):
+        # oldest first: a case's number is given when it is received, in order
+        by_age = sorted(enumerate(PLAN), key=lambda item: -item[1][0])
+        for n, (hours, serious, done, forms, setting, source) in by_age:
             received = now - dt.timedelta(hours=hours)
             gap = dt.timedelta(hours=min(hours, 24 * 60) / (len(STEPS) + 2))
             _case(ctx, picked[n], received, gap, serious, done, forms, setting, source)
