@@ -255,6 +255,36 @@ def test_dashboard_cards_show_the_current_plan(world: World, plan: Plan, client_
     assert cards(user=world.other_officer, area=world.commune) == []
 
 
+def test_a_units_dashboard_counts_its_own_tasks_not_the_communes(
+    world: World, plan: Plan, client_for: Any
+) -> None:
+    """The health station's focal point sees how the tasks their unit reports on stand
+    (those it leads or joins), linked to "Nhiệm vụ của tôi"; the officer sees the plan's."""
+    from treem.plans.dashboard import cards
+    from treem.plans.selectors import my_tasks
+
+    Plan.objects.filter(pk=plan.pk).update(year=dt.date.today().year)
+    mine = list(my_tasks(user=world.focal_point, area=world.commune).filter(plan=plan))
+    leaves = [t for t in mine if not t.children.exists()]
+    assert 0 < len(leaves) < plan.tasks.filter(children__isnull=True).count()
+    done = leaves[0]
+    done.status = TaskStatus.DONE
+    done.save()
+    plan.tasks.filter(pk__in=[t.pk for t in leaves[1:]]).update(end_date=dt.date(2000, 1, 31))
+    plan.tasks.exclude(pk__in=[t.pk for t in leaves]).update(end_date=dt.date(2000, 1, 31))
+    unit = {str(c.label): c for c in cards(user=world.focal_point, area=world.commune)}
+    assert unit["Nhiệm vụ của đơn vị hoàn thành"].value == f"1/{len(leaves)}"
+    assert unit["Nhiệm vụ của đơn vị quá hạn"].value == len(leaves) - 1
+    assert unit["Nhiệm vụ của đơn vị quá hạn"].url == reverse("plans:my_tasks")
+    assert "Nhiệm vụ quá hạn" not in unit
+    commune = {str(c.label): c for c in cards(user=world.officer, area=world.commune)}
+    all_leaves = plan.tasks.filter(children__isnull=True).count()
+    assert commune["Nhiệm vụ hoàn thành"].value == f"1/{all_leaves}"
+    assert commune["Nhiệm vụ quá hạn"].value == all_leaves - 1
+    page = client_for(world.focal_point).get("/").content.decode()
+    assert "Nhiệm vụ của đơn vị quá hạn" in page
+
+
 def test_review_adds_a_missing_task_in_number_order_and_a_deadline(
     world: World, plan: Plan, client_for: Any
 ) -> None:

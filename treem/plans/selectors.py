@@ -197,6 +197,21 @@ def my_tasks(*, user: Any, area: Area | None = None) -> QuerySet[PlanTask]:
     ).order_by("-plan__year", "plan_id", "position")
 
 
+def unit_task_totals(*, user: Any, area: Area, plan: Plan, today: dt.date) -> dict[str, int]:
+    """{total, done, overdue} of the plan's tasks the user's unit leads or joins (the
+    tasks they report on, as `my_tasks`; sub-items counted, not their heading)."""
+    overdue = Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)
+    return (
+        my_tasks(user=user, area=area)
+        .filter(plan=plan, children__isnull=True)
+        .aggregate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=overdue),
+        )
+    )
+
+
 # Of an area's plans for a year (not archived), the one it works to: the issued one (the
 # latest issued, if several), else the latest draft.
 CURRENT_FIRST = ("-status", "-issued_date", "-id")
