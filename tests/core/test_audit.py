@@ -15,8 +15,14 @@ from treem.core.audit import action_label, action_labels
 pytestmark = pytest.mark.django_db
 
 SOURCE = Path(__file__).resolve().parents[2] / "treem"
-# action="child.create" in an audit call, and the case helper's _audit_case(actor, "case.x")
-AUDITED = re.compile(r'action="([a-z_]+\.[a-z_.]+)"|_audit_case\(\s*\w+,\s*"([a-z_.]+)"')
+# The codes in an audit call's action= (a literal, or "a.b" if … else "a.c"), and in the
+# calls of the helpers that pass one on: _audit_case(actor, "case.x"), and
+# _status_change(actor, child, version, "child.x", …) in the registry
+AUDITED = re.compile(
+    r'action="[a-z_.]+"(?:\s+if\s+[^,\n]+?\s+else\s+"[a-z_.]+")?'
+    r"|(?:_audit_case|_status_change)\((?:[^()]|\([^()]*\))*\)"
+)
+CODE = re.compile(r'"([a-z_]+\.[a-z_.]+)"')
 
 
 def test_every_audited_action_has_a_vietnamese_name() -> None:
@@ -26,7 +32,8 @@ def test_every_audited_action_has_a_vietnamese_name() -> None:
     for path in SOURCE.rglob("*.py"):
         if "migrations" in path.parts:
             continue
-        codes |= {a or b for a, b in AUDITED.findall(path.read_text(encoding="utf-8"))}
+        for call in AUDITED.finditer(path.read_text(encoding="utf-8")):
+            codes |= set(CODE.findall(call.group(0)))
     codes |= {f"case.step.{kind.value}" for kind in StepKind}  # _audit_case(f"case.step.{step}")
     assert len(codes) > 60  # the scan found the services' actions
     missing = sorted(code for code in codes if code not in action_labels())

@@ -183,6 +183,39 @@ def test_unit_focal_point_submits_its_part(kids: Kids, client_for) -> None:
     assert client_for(w.other_officer).get(url).status_code == 404
 
 
+def test_once_the_commune_has_sent_its_report_a_units_part_is_shown_not_offered_for_edit(
+    kids: Kids, client_for
+) -> None:
+    """After the commune's report went up to the province, the unit's page shows its part
+    as sent, with no form to change it; a save posted anyway is refused in words."""
+    w = kids.world
+    url = f"/bao-cao/don-vi/2026H1/{w.health_station.pk}/"
+    client = client_for(w.focal_point)
+    client.post(url, {"narrative": "Tiêm chủng đủ 98%.", "difficulties": "Thiếu tờ rơi."})
+    assert 'id="unit-submit"' in client.get(url).content.decode()  # still the unit's to edit
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    report = services.report_update(
+        actor=w.officer,
+        report=report,
+        version=report.version,
+        narrative_results="Kết quả",
+        narrative_limits="Hạn chế",
+        narrative_proposals="Đề xuất",
+    )
+    services.report_submit(actor=w.officer, report=report)
+    page = client.get(url).content.decode()
+    assert 'id="unit-part-sent"' in page
+    assert "Báo cáo của xã đã gửi lên tỉnh ngày" in page
+    assert "Tiêm chủng đủ 98%." in page and "Thiếu tờ rơi." in page
+    assert 'id="unit-submit"' not in page and "<textarea" not in page
+    refused = client.post(url, {"narrative": "Sửa sau khi gửi", "submit": "1"})
+    assert "Báo cáo 6 tháng đầu năm 2026 của xã đã gửi lên tỉnh" in refused.content.decode()
+    from treem.reports.models import UnitReport
+
+    assert UnitReport.objects.get(agency=w.health_station).narrative == "Tiêm chủng đủ 98%."
+
+
 def test_a_plan_target_linked_to_an_indicator_stands_beside_its_value(
     kids: Kids, client_for
 ) -> None:

@@ -12,5 +12,6 @@ ACTIONS = {
     "report.submit": _("Gửi báo cáo"),
     "report.return": _("Trả lại báo cáo"),
     "report.approve": _("Phê duyệt báo cáo"),
+    "unitreport.save": _("Đơn vị lưu báo cáo"),
     "unitreport.submit": _("Đơn vị gửi báo cáo"),
 }

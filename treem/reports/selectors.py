@@ -461,6 +461,12 @@ def run_get(*, user: Any, pk: int) -> ComputationRun:
     return run
 
 
+def commune_report_sent(area: Area, period: str) -> Report | None:
+    """The commune's report for the period once it has gone up to the province (sent or
+    approved): the units' parts are then part of it and no longer change."""
+    return Report.objects.filter(area=area, period=period, status__in=SENT).first()
+
+
 def today() -> Any:
     return timezone.localdate()
 

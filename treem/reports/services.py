@@ -16,6 +16,7 @@ from treem.core.audit import audit, diff, snapshot
 from treem.core.errors import StaleVersion
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean
+from treem.reports import selectors
 from treem.reports.computations import COMPUTATIONS
 from treem.reports.engine import shares_scan, write_computed, write_computed_many
 from treem.reports.models import (
@@ -560,14 +561,10 @@ def unit_report_save(
         )
     else:
         _check_version(ur, version)
-    commune_report = Report.objects.filter(area=agency.area, period=p.code).first()
-    if commune_report is not None and commune_report.status in (
-        ReportStatus.SUBMITTED,
-        ReportStatus.APPROVED,
-    ):
+    if selectors.commune_report_sent(agency.area, p.code) is not None:
         raise ValidationError(
-            _("Báo cáo của xã kỳ %(period)s đã gửi lên tỉnh: không sửa được phần của đơn vị.")
-            % {"period": p.code}
+            _("Báo cáo %(period)s của xã đã gửi lên tỉnh: không sửa được phần của đơn vị.")
+            % {"period": p.label.lower()}
         )
     if submit and not narrative.strip():
         raise ValidationError({"narrative": _("Vui lòng ghi kết quả thực hiện trước khi gửi.")})

@@ -444,6 +444,7 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
             "progress": progress,
             "other_periods": other_periods,
             "saved": conflict,
+            "commune_sent": selectors.commune_report_sent(agency.area, p.code),
         },
         status=409 if conflict is not None else 200,
     )
