@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -298,11 +300,27 @@ class TargetRow:
         latest = self.latest
         if latest is None or self.target.value is None:
             return None
-        text = self.target.text.lower()
-        lower_is_better = any(w in text for w in ("giảm", "dưới", "không quá", "không vượt"))
-        if lower_is_better:
+        if lower_is_better(self.target.text, self.target.value):
             return latest.value <= self.target.value
         return latest.value >= self.target.value
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_DOWNWARD = re.compile(r"\b(?:giảm|dưới|không quá|không vượt|tối đa|xuống|còn)\b")
+
+
+def lower_is_better(text: str, value: Decimal) -> bool:
+    """Whether a target is met at or below its value: when the words just before its
+    number bound it from above ("xuống dưới 11%", "không quá 5%", "còn 10%", "giảm
+    20%"), not for such words elsewhere in the sentence ("98% trẻ em dưới 1 tuổi", "100%
+    trẻ em … được chăm sóc dưới các hình thức"). A value not written in the text: a
+    target that reduces ("giảm") is met below it."""
+    start = 0
+    for found in _NUMBER.finditer(text):
+        if Decimal(found.group().replace(",", ".")) == value:
+            return bool(_DOWNWARD.search(text[start : found.start()].lower()))
+        start = found.end()
+    return "giảm" in text.lower()
 
 
 @dataclass
