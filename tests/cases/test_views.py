@@ -69,6 +69,25 @@ def test_case_page_personas_and_audit(world: World, client_for) -> None:
     assert sorted(reads.values_list("actor_name", flat=True)) == ["canbo", "lanhdao", "tinh"]
 
 
+def test_a_case_is_named_one_case_in_each_language(world: World, client_for) -> None:
+    """ "Vụ việc 2026-001" in Vietnamese; in English "Case 2026-001" (the menu's "Cases"
+    is the plural), in the page title and in the audit log's step names."""
+    case = intake(world)
+    client = client_for(world.officer)
+    page = client.get(f"/vu-viec/{case.pk}/").content.decode()
+    assert f"<h1>Vụ việc {case.code} ·" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/vu-viec/{case.pk}/").content.decode()
+    assert f"<h1>Case {case.code} ·" in english
+    assert f"<title>Case {case.code}" in english
+    from django.utils import translation
+
+    from treem.core.audit import action_label
+
+    with translation.override("en"):
+        assert str(action_label("case.step.emergency")).startswith("Case: ")
+
+
 def _states(case: Case) -> dict[str, str]:
     case = Case.objects.get(pk=case.pk)
     return {d.label: d.state for d in case_deadlines(case=case, plans=case_plans(case=case))}

@@ -2,6 +2,7 @@
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from treem.cases.models import StepKind
 
@@ -14,7 +15,9 @@ ACTIONS = {
     "incident.reported_up": _("Báo cáo cấp trên trẻ tử vong do tai nạn"),
     # each step of the procedure ("case.step.emergency")
     **{
-        f"case.step.{kind.value}": format_lazy("{}: {}", _("Vụ việc"), kind.label)
+        f"case.step.{kind.value}": format_lazy(
+            "{}: {}", pgettext_lazy("one case", "Vụ việc"), kind.label
+        )
         for kind in StepKind
     },
 }

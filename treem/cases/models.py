@@ -212,7 +212,7 @@ class Case(AreaOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Vụ việc')} {self.code}"
+        return _("Vụ việc %(code)s") % {"code": self.code}
 
     @property
     def is_open(self) -> bool:
