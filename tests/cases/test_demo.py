@@ -37,6 +37,9 @@ def test_demo_cases_fill_the_demo_half_year_once(world: World) -> None:
     )
     assert first_half.count() == 3
     assert all(c.status == CaseStatus.ARCHIVED for c in first_half)  # closed, filed away
+    for case in first_half:  # a closed case carried out its whole plan
+        items = [i for plan in case.plans.all() for i in plan.items.all()]
+        assert items and all(i.status == "done" for i in items), case.code
     # the audit log tells each case's steps at their own times, as the case page does
     from treem.core.models import AuditLog
 

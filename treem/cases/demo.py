@@ -101,6 +101,7 @@ QUICK_STEPS = {
 RESULTS = [
     "Trẻ tham gia đủ 4 buổi, bớt lo âu, ngủ ngon hơn",
     "Gia đình được tư vấn về quyền nuôi con và thủ tục bảo vệ",
+    "Cộng tác viên thăm trẻ hằng tuần trong 3 tháng, trẻ an toàn",
 ]
 
 
@@ -214,10 +215,13 @@ def _case(
             payload["risk_level"] = "serious"
         if kind == "implementation":
             plan = case.plans.get(status="approved")
+            # a case carried to its close did everything; one still open keeps up the
+            # weekly follow-up (the last item) after the first two are done
+            carried = len(RESULTS) if done == len(STEPS) else 2
             payload = {
                 "items": [
                     {"id": i.pk, "status": "done", "note": note}
-                    for i, note in zip(plan.items.all()[:2], RESULTS, strict=False)
+                    for i, note in zip(plan.items.all()[:carried], RESULTS, strict=False)
                 ]
             }
         actor = leader if kind == "plan_approved" else officer
