@@ -86,6 +86,9 @@ def test_a_case_is_named_one_case_in_each_language(world: World, client_for) -> 
 
     with translation.override("en"):
         assert str(action_label("case.step.emergency")).startswith("Case: ")
+    # the audit log keeps its own language: the English reader's visit reads in Vietnamese
+    reads = AuditLog.objects.filter(action="case.read", object_id=str(case.pk))
+    assert {r.object_repr for r in reads} == {f"Vụ việc {case.code}"}
 
 
 def _states(case: Case) -> dict[str, str]:

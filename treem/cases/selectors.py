@@ -68,7 +68,6 @@ def case_get(*, user: Any, pk: Any, purpose: str = "view") -> Case:
         obj=case,
         area=case.area,
         after={"purpose": purpose},
-        repr_=str(case),
     )
     return case
 

@@ -39,6 +39,7 @@ from treem.cases.steps import ALLOWED_FROM, LEADER_STEPS, NEXT_BY_STATUS, STEP_F
 from treem.core.access import Cap, has_capability, scoped
 from treem.core.audit import audit
 from treem.core.errors import StaleVersion
+from treem.core.i18n import record_language
 from treem.core.models import Area, AreaLevel, Membership
 from treem.core.text import clean
 
@@ -150,7 +151,6 @@ def _audit_case(actor: Any, action: str, case: Case, **after: Any) -> None:
         obj=case,
         area=case.area,
         after={"code": case.code, "status": case.status, **after},
-        repr_=str(case),
     )
 
 
@@ -166,11 +166,13 @@ def _ensure_child(actor: Any, case: Case) -> None:
     if case.child_birth_year:
         fields["birth_date"] = dt.date(case.child_birth_year, 1, 1)
         fields["birth_date_precision"] = "year"
+    with record_language():  # stored: in the records' language (see core.i18n)
+        notes = _("Tạo từ thông tin tiếp nhận vụ việc; cần bổ sung.")
     child = child_create(
         actor=actor,
         area=case.village or case.area,
         full_name=case.child_name,
-        notes=_("Tạo từ thông tin tiếp nhận vụ việc; cần bổ sung."),
+        notes=notes,
         **fields,
     )
     case.child = child

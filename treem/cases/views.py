@@ -29,6 +29,7 @@ from treem.cases.rules import may_approve, may_edit
 from treem.cases.steps import LEADER_STEPS, STEP_FIELDS, available_steps
 from treem.core.access import Cap, grants, has_capability, scoped
 from treem.core.current import current_area
+from treem.core.i18n import in_record_language
 from treem.core.models import Agency, AgencyKind, Area, AreaLevel
 from treem.core.redirects import next_url
 from treem.core.roles import UNIT_FOCAL_POINT, VILLAGE_COLLABORATOR
@@ -293,6 +294,7 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@in_record_language
 def step_docx(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk, purpose="docx")
     step = case.steps.filter(pk=step_id).first()

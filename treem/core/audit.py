@@ -11,7 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from treem.core.middleware import current_ip
 from treem.core.models import Area, AuditLog
@@ -59,6 +61,13 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def logged_name(obj: Any) -> str:
+    """How the log names an object: `str(obj)` in the system's language, whatever
+    language the actor reads in (the log is one record, read by everyone)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)
+
+
 def audit(
     *,
     actor: Any,
@@ -79,13 +88,15 @@ def audit(
             candidate = getattr(obj, "area", None)
             area = candidate if isinstance(candidate, Area) else None
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if repr_ is None and obj is not None:
+        repr_ = logged_name(obj)
     return AuditLog.objects.create(
         actor=actor if is_user else None,
         actor_name=(actor.get_username() if is_user else "hệ thống"),
         action=action,
         object_type=object_type or "",
         object_id=str(object_id) if object_id is not None else "",
-        object_repr=(repr_ if repr_ is not None else (str(obj) if obj is not None else ""))[:255],
+        object_repr=(repr_ or "")[:255],
         area=area,
         area_path=area.path if area else "",
         province_code=area.province_code if area else "",

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability, user_agency_ids
-from treem.core.audit import audit, diff, snapshot
+from treem.core.audit import audit, diff, logged_name, snapshot
 from treem.core.errors import StaleVersion
+from treem.core.i18n import record_language
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean, fold
 from treem.plans.extraction import parse_timeframe
@@ -424,20 +425,22 @@ def plan_create_from_parent(*, actor: Any, parent: Plan, area: Area, year: int) 
     và Đào tạo") are left out rather than created: the officer assigns them.
     """
     _require(actor, Cap.PLANS_EDIT, area)
-    plan = Plan.objects.create(
-        area=area,
-        province_code=area.province_code,
-        year=_year(year),
-        title=_("Thực hiện công tác trẻ em năm %(year)s trên địa bàn %(area)s")
-        % {"year": year, "area": area.full_name.lower()[:1] + area.full_name[1:]},
-        issuer_level=fold(area.get_kind_display()) and str(area.get_kind_display()).lower(),
-        issuer_name=area.name,
-        parent_plan=parent,
-        purposes=parent.purposes,
-        requirements=parent.requirements,
-        budget_text=parent.budget_text,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    # stored: in the language records are kept in (see core.i18n)
+    with record_language():
+        plan = Plan.objects.create(
+            area=area,
+            province_code=area.province_code,
+            year=_year(year),
+            title=_("Thực hiện công tác trẻ em năm %(year)s trên địa bàn %(area)s")
+            % {"year": year, "area": area.full_name.lower()[:1] + area.full_name[1:]},
+            issuer_level=fold(area.get_kind_display()) and str(area.get_kind_display()).lower(),
+            issuer_name=area.name,
+            parent_plan=parent,
+            purposes=parent.purposes,
+            requirements=parent.requirements,
+            budget_text=parent.budget_text,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     data: dict[str, Any] = {
         "targets": [
             {
@@ -596,7 +599,6 @@ def task_update(
             area=task.plan.area,
             before=b,
             after=a,
-            repr_=str(task),
         )
     return task
 
@@ -839,7 +841,7 @@ def task_progress_record(
             "narrative": progress.narrative[:200],
             "files": [e.original_name for e in progress.evidence.all()],
         },
-        repr_=str(locked),
+        repr_=logged_name(locked),
     )
     return progress
 
@@ -899,7 +901,7 @@ def target_measure(
         area=plan.area,
         before=b,
         after={**(a or {}), "period": period, "year": year},
-        repr_=str(target),
+        repr_=logged_name(target),
     )
     return measurement
 
@@ -1041,7 +1043,6 @@ def task_create(
         obj=task,
         area=plan.area,
         after=_task_snapshot(task),
-        repr_=str(task),
     )
     return task
 

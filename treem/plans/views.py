@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from treem.core.access import Cap, has_capability
 from treem.core.current import current_area, working_commune
+from treem.core.i18n import in_record_language
 from treem.core.models import Agency
 from treem.core.text import fold
 from treem.plans import selectors, services
@@ -353,6 +354,7 @@ def plan_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@in_record_language
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk)
     response = HttpResponse(

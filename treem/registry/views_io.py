@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from treem.core.access import Cap, has_capability
 from treem.core.current import current_area, working_commune
+from treem.core.i18n import in_record_language, record_language
 from treem.core.models import Area, AreaLevel
 from treem.registry import exporting, selectors
 from treem.registry.importing import MODES, children_import
@@ -144,7 +145,8 @@ def _run(job: Job, *, user: Any, commune: Area, dry_run: bool) -> None:
         return
     if result.failed:
         job.save(phase="errors", done=0, total=0)  # (thousands of rows to fix: seconds)
-        job.errors_path.write_bytes(error_workbook(result))
+        with record_language():
+            job.errors_path.write_bytes(error_workbook(result))
     data = result.as_json()
     data["errors"] = data["errors"][:MAX_PREVIEW_ERRORS]
     job.save(
@@ -257,6 +259,7 @@ def import_errors(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @login_required
+@in_record_language
 def template(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Cap.REGISTRY_VIEW) and not has_capability(
         request.user, Cap.REGISTRY_CREATE
@@ -308,6 +311,7 @@ def _too_many(request: HttpRequest, querysets: list[Any], back: str) -> HttpResp
 
 
 @login_required
+@in_record_language
 def export(request: HttpRequest) -> HttpResponse:
     area = _view_area(request)
     qs = _filtered(request, area)
@@ -320,6 +324,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_record_language
 def village_book(request: HttpRequest) -> HttpResponse:
     area = _view_area(request)
     commune = area.parent if area.level == AreaLevel.VILLAGE else area
@@ -335,6 +340,7 @@ def village_book(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_record_language
 def quality_export(request: HttpRequest) -> HttpResponse:
     area = _view_area(request)
     labels = selectors.QUALITY_LABELS

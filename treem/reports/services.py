@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from treem.core.access import Cap, has_capability, is_system_admin
 from treem.core.audit import audit, diff, snapshot
 from treem.core.errors import StaleVersion
+from treem.core.i18n import record_language
 from treem.core.models import Agency, Area, AreaLevel
 from treem.core.text import clean
 from treem.reports import selectors
@@ -359,17 +360,19 @@ def report_create(*, actor: Any, area: Area, period: str) -> Report:
     existing = Report.objects.filter(area=area, period=p.code).first()
     if existing is not None:
         return existing
-    report = Report.objects.create(
-        area=area,
-        province_code=area.province_code,
-        period=p.code,
-        status=ReportStatus.DRAFT,
-        due_date=due_date(area, p, level="commune"),
-        place=area.name,
-        recipients=_("- UBND tỉnh (qua Sở Y tế);\n- Lưu: VT, VHXH."),
-        signer_title=_("CHỦ TỊCH"),
-        created_by=actor,
-    )
+    # stored: in the language records are kept in (see core.i18n)
+    with record_language():
+        report = Report.objects.create(
+            area=area,
+            province_code=area.province_code,
+            period=p.code,
+            status=ReportStatus.DRAFT,
+            due_date=due_date(area, p, level="commune"),
+            place=area.name,
+            recipients=_("- UBND tỉnh (qua Sở Y tế);\n- Lưu: VT, VHXH."),
+            signer_title=_("CHỦ TỊCH"),
+            created_by=actor,
+        )
     _event(report, "create", actor)
     audit(actor=actor, action="report.create", obj=report, after=snapshot(report))
     return report

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from treem.core.access import Cap, has_capability, is_system_admin, user_agency_ids
 from treem.core.current import current_area
 from treem.core.errors import StaleVersion
+from treem.core.i18n import in_record_language
 from treem.core.models import Agency, Area, AreaLevel
 from treem.reports import selectors, services
 from treem.reports.exports import report_docx, table_xlsx
@@ -454,6 +455,7 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
 
 
 @login_required
+@in_record_language
 def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_or_404(request, pk)
     table = selectors.indicator_table(user=request.user, area=report.area, period=report.period)
@@ -471,6 +473,7 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@in_record_language
 def export_xlsx(request: HttpRequest, period: str, key: str) -> HttpResponse:
     area = selectors.area_for_reports(user=request.user, key=key)
     p = _period(period)

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability
 from treem.core.audit import audit
+from treem.core.i18n import record_language
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.registry.idnumber import check_id_number, normalize_id_number
 from treem.registry.importing.columns import HeaderMap, find_header
@@ -1362,7 +1363,8 @@ class _Creates:
         self.result = result
         self.stream = stream
         self.now = timezone.now()
-        self.note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
+        with record_language():  # stored on each group: the records' language
+            self.note = _("Nhập từ tệp %(name)s") % {"name": result.file_name}
         self.user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.names: set[str] = set()  # folded names whose words go into the vocabulary
         self.constants = {
