@@ -277,6 +277,51 @@ def test_duplicates_merge_and_undo(world: Any, client_for: Any, child_maker: Any
     assert Client().get(reverse("registry:duplicates")).status_code == 302
 
 
+def test_records_found_to_be_different_children_leave_the_review_and_can_come_back(
+    world: Any, client_for: Any, child_maker: Any
+) -> None:
+    """Two Nguyễn Văn An born the same day in two villages are two children: the officer
+    says so, the group leaves the page (audited, the pair recorded once), a colleague of
+    another commune cannot touch it, and undoing brings the group back."""
+    from treem.registry.models import DistinctChildren
+
+    a = child_maker("Nguyễn Văn An", birth_date=dt.date(2017, 9, 2))
+    b = child_maker("Nguyễn Văn An", birth_date=dt.date(2017, 9, 2), area=world.village2)
+    c = child_maker("Trần Thị Bé", birth_date=dt.date(2019, 1, 5))
+    d = child_maker("TRẦN THỊ BÉ", birth_date=dt.date(2019, 1, 5), area=world.village2)
+    client = client_for(world.officer)
+    page = reverse("registry:duplicates")
+    mark = reverse("registry:mark_distinct")
+    assert client_for(world.other_officer).post(mark, {"child": [a.pk, b.pk]}).status_code == 404
+    assert not DistinctChildren.objects.exists()
+    response = client.post(mark, {"child": [a.pk, b.pk]}, follow=True)
+    body = response.content.decode()
+    assert "là các trẻ khác nhau" in body  # the message
+    groups = [g.children for g in response.context["groups"]]
+    assert [[x.pk for x in g] for g in groups] == [[c.pk, d.pk]]  # only the other group
+    client.post(mark, {"child": [b.pk, a.pk]})  # again: recorded once
+    pair = DistinctChildren.objects.get()
+    assert (pair.first_id, pair.second_id, pair.decided_by) == (a.pk, b.pk, world.officer)
+    assert AuditLog.objects.filter(action="child.distinct").count() == 1
+    html = client.get(page).content.decode()
+    assert html.index('id="distinct-decisions"') > html.index("<main")  # in the page's body
+    section = html.split('id="distinct-decisions">', 1)[1].split("</section>", 1)[0]
+    assert f'href="/tre-em/{a.pk}/"' in section and f'href="/tre-em/{b.pk}/"' in section
+    assert "Hoàn tác" in section
+    undo = reverse("registry:unmark_distinct", args=[pair.pk])
+    assert client_for(world.other_officer).post(undo).status_code == 404
+    client.post(undo)
+    pair.refresh_from_db()
+    assert pair.undone_at is not None  # kept, marked undone
+    back = client.get(page)
+    assert len(back.context["groups"]) == 2
+    assert AuditLog.objects.filter(action="child.distinct_undo").count() == 1
+    # a merged record cannot be called a different child
+    client.post(reverse("registry:merge"), {"survivor": c.pk, "duplicate": d.pk})
+    refused = client.post(mark, {"child": [c.pk, d.pk]}, follow=True).content.decode()
+    assert "đã được gộp trước đó" in refused
+
+
 def test_data_quality_page(world: Any, client_for: Any, child_maker: Any) -> None:
     child_maker("Lê Văn Thiếu")  # no ID, no ethnicity, no caregiver
     client = client_for(world.officer)

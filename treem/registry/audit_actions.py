@@ -16,6 +16,8 @@ ACTIONS = {
     "child.merge": _("Gộp hồ sơ trùng"),
     "child.merged_into": _("Được gộp vào hồ sơ khác"),
     "child.unmerge": _("Hoàn tác gộp hồ sơ"),
+    "child.distinct": _("Xác nhận hai hồ sơ là hai trẻ khác nhau"),
+    "child.distinct_undo": _("Hoàn tác xác nhận hai trẻ khác nhau"),
     "child.import": _("Nhập danh sách trẻ em từ tệp"),
     "caregiver.add": _("Thêm người chăm sóc"),
     "caregiver.update": _("Sửa người chăm sóc"),

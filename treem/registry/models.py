@@ -935,3 +935,37 @@ class ChildMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id}: {self.from_commune_id} -> {self.to_commune_id}"
+
+
+class DistinctChildren(AreaOwned):
+    """Two records an officer checked and found to be two children, though they share a
+    name and a date of birth: the pair leaves the probable-duplicates page. Undone (it
+    is never deleted), the pair comes back. `first` is the lower id."""
+
+    first = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("xác nhận hai trẻ khác nhau")
+        verbose_name_plural = _("xác nhận hai trẻ khác nhau")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first", "second"],
+                condition=Q(undone_at__isnull=True),
+                name="distinct_children_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="distinct_children_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} ≠ #{self.second_id}"

@@ -34,6 +34,7 @@ from treem.core.access import (
     has_capability,
     scope_is_local,
     scope_paths,
+    scoped,
 )
 from treem.core.models import Area, AreaLevel, AuditLog
 from treem.core.pagination import counted_page
@@ -47,6 +48,7 @@ from treem.registry.models import (
     ChildQuerySet,
     ChildStatus,
     CircumstanceKind,
+    DistinctChildren,
     Ethnicity,
     Support,
     unindexed_name_sort,
@@ -597,7 +599,39 @@ def probable_duplicates(
     grouped: dict[tuple[Any, ...], list[Child]] = defaultdict(list)
     for child in rows:
         grouped[(child.commune_id, child.name_folded, child.birth_date)].append(child)
-    return [DuplicateGroup("name_dob", group) for group in grouped.values() if len(group) > 1]
+    groups = [group for group in grouped.values() if len(group) > 1]
+    # the pairs an officer found to be different children: a group every pair of which
+    # is one of them has been checked
+    ids = [c.pk for group in groups for c in group]
+    distinct = set(
+        DistinctChildren.objects.filter(
+            first_id__in=ids, second_id__in=ids, undone_at__isnull=True
+        ).values_list("first_id", "second_id")
+    )
+    return [
+        DuplicateGroup("name_dob", group)
+        for group in groups
+        if any((a.pk, b.pk) not in distinct for i, a in enumerate(group) for b in group[i + 1 :])
+    ]
+
+
+def distinct_decisions(
+    *, user: Any, area: Area | None = None, limit: int = 50
+) -> list[DistinctChildren]:
+    """The latest "different children" decisions in the user's scope, undone ones too."""
+    qs = scoped(
+        DistinctChildren.objects.select_related("first", "second", "decided_by"),
+        user,
+        Cap.REGISTRY_EDIT,
+    )
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def distinct_decision_get(*, user: Any, pk: int) -> DistinctChildren:
+    """One decision in the user's scope (404 outside it)."""
+    return get_scoped_or_404(DistinctChildren.objects.all(), user, Cap.REGISTRY_EDIT, pk=pk)
 
 
 def merge_history(*, user: Any, area: Area | None = None, limit: int = 50) -> list[AuditLog]:

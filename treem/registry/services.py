@@ -31,6 +31,7 @@ from treem.registry.models import (
     CircumstanceKind,
     DatePrecision,
     DisabilityLevel,
+    DistinctChildren,
     Ethnicity,
     Poverty,
     Schooling,
@@ -875,6 +876,74 @@ def children_merge(*, actor: Any, survivor: Child, duplicate: Child) -> AuditLog
             "filled": filled,
         },
     )
+
+
+@transaction.atomic
+def children_mark_distinct(*, actor: Any, children: list[Child]) -> list[DistinctChildren]:
+    """The officer checked the records of a probable-duplicate group and found them to be
+    different children: each pair is recorded (once), so the group leaves the review page.
+    Audited; `children_unmark_distinct` undoes it."""
+    pks = sorted({c.pk for c in children})
+    if len(pks) < 2:
+        raise ValidationError(_("Cần ít nhất hai hồ sơ để xác nhận là các trẻ khác nhau."))
+    locked = list(Child.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    for child in locked:
+        _require_edit(actor, child)
+    if len({c.commune_id for c in locked}) > 1:
+        raise ValidationError(_("Các hồ sơ không cùng một xã."))
+    if any(c.merged_into_id for c in locked):
+        raise ValidationError(_("Một trong các hồ sơ đã được gộp trước đó."))
+    active = set(
+        DistinctChildren.objects.filter(
+            first_id__in=pks, second_id__in=pks, undone_at__isnull=True
+        ).values_list("first_id", "second_id")
+    )
+    commune = locked[0].commune
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    created = [
+        DistinctChildren.objects.create(
+            area=commune,
+            province_code=commune.province_code,
+            first=a,
+            second=b,
+            decided_by=user,
+        )
+        for i, a in enumerate(locked)
+        for b in locked[i + 1 :]
+        if (a.pk, b.pk) not in active
+    ]
+    for pair in created:
+        audit(
+            actor=actor,
+            action="child.distinct",
+            obj=pair,
+            area=commune,
+            after={"children": [pair.first_id, pair.second_id]},
+            repr_=f"{pair.first.full_name} #{pair.first_id} ≠ #{pair.second_id}",
+        )
+    return created
+
+
+@transaction.atomic
+def children_unmark_distinct(*, actor: Any, pair: DistinctChildren) -> DistinctChildren:
+    """Undo "different children": the pair comes back on the review page (the decision
+    stays, marked undone)."""
+    locked = DistinctChildren.objects.select_for_update().select_related("first").get(pk=pair.pk)
+    _require_edit(actor, locked.first)
+    if locked.undone_at is not None:
+        raise ValidationError(_("Xác nhận này đã được hoàn tác."))
+    locked.undone_at = timezone.now()
+    locked.undone_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save(update_fields=["undone_at", "undone_by", "updated_at"])
+    audit(
+        actor=actor,
+        action="child.distinct_undo",
+        obj=locked,
+        area=locked.area,
+        after={"children": [locked.first_id, locked.second_id]},
+        repr_=f"{locked.first.full_name} #{locked.first_id} ≠ #{locked.second_id}",
+    )
+    return locked
 
 
 @transaction.atomic

@@ -629,10 +629,11 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         raise Http404
     groups = selectors.probable_duplicates(user=request.user, area=area)
     history = selectors.merge_history(user=request.user, area=area)
+    distinct = selectors.distinct_decisions(user=request.user, area=area)
     return render(
         request,
         "registry/duplicates.html",
-        {"area": area, "groups": groups, "history": history},
+        {"area": area, "groups": groups, "history": history, "distinct": distinct},
     )
 
 
@@ -674,6 +675,47 @@ def unmerge(request: HttpRequest, log_pk: int) -> HttpResponse:
         return redirect("registry:duplicates")
     messages.success(request, _("Đã hoàn tác lần gộp hồ sơ."))
     return redirect("registry:child_detail", pk=duplicate.pk)
+
+
+@login_required
+@require_POST
+def mark_distinct(request: HttpRequest) -> HttpResponse:
+    """The records of a probable-duplicate group are different children."""
+    try:
+        children = [
+            selectors.child_get(user=request.user, pk=int(pk))
+            for pk in request.POST.getlist("child")
+        ]
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        services.children_mark_distinct(actor=request.user, children=children)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:duplicates")
+    messages.success(
+        request,
+        _("Đã ghi nhận: %(ids)s là các trẻ khác nhau.")
+        % {"ids": ", ".join(f"#{c.pk}" for c in children)},
+    )
+    return redirect("registry:duplicates")
+
+
+@login_required
+@require_POST
+def unmark_distinct(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.distinct_decision_get(user=request.user, pk=pk)
+    try:
+        services.children_unmark_distinct(actor=request.user, pair=pair)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:duplicates")
+    messages.success(request, _("Đã hoàn tác: hai hồ sơ lại được xem là có thể trùng."))
+    return redirect("registry:duplicates")
 
 
 # --------------------------------------------------------------------------- data quality
