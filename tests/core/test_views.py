@@ -76,7 +76,11 @@ def test_officer_bulk_adds_villages_from_pasted_text(world: World, client_for) -
 
 def test_user_management_is_scoped(world: World, client_for) -> None:
     owner = client_for(world.officer)
-    assert owner.get("/he-thong/nguoi-dung/").status_code == 200
+    listing = owner.get("/he-thong/nguoi-dung/")
+    assert listing.status_code == 200
+    # a unit's focal point is listed with the unit they answer for
+    row = listing.content.decode().split(">yte<", 1)[1].split("</tr>", 1)[0]
+    assert f"Đầu mối đơn vị · {world.health_station.name} · " in row
     assert owner.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 200
     colleague = client_for(world.other_officer)
     assert colleague.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 404

@@ -121,7 +121,9 @@ def manageable_users(*, user: Any) -> QuerySet[Any]:
     if not is_system_admin(user):
         member_q = scope_q(user, Cap.USERS_MANAGE, field="memberships__area")
         qs = qs.filter(member_q).distinct()
-    return qs.prefetch_related("memberships__area", "memberships__role").order_by("username")
+    return qs.prefetch_related(
+        "memberships__area", "memberships__role", "memberships__agency"
+    ).order_by("username")
 
 
 def managed_user_get(*, user: Any, pk: int) -> Any:
