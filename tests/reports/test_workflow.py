@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -91,6 +92,46 @@ def test_full_workflow_through_the_pages(kids: Kids, client_for) -> None:
         f"/bao-cao/{report.pk}/sua/", {**form, "version": report.version}, follow=True
     )
     assert "không sửa được" in res.content.decode()
+
+
+def test_the_values_sent_are_the_values_the_province_reads_until_it_returns_the_report(
+    kids: Kids, client_for
+) -> None:
+    """Once sent, the commune's figures stay as sent: a province computation skips the
+    commune, the commune cannot recompute (told why, no button), a manual value is
+    refused; when the province returns the report, computing works again."""
+    w = kids.world
+    officer = client_for(w.officer)
+    base = f"/bao-cao/ky/2026H1/{w.commune.key}/"
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
+    report = services.report_update(
+        actor=w.officer, report=report, version=report.version, **NARRATIVE
+    )
+    report = services.report_submit(actor=w.officer, report=report)
+
+    def population() -> Any:
+        return DataValue.objects.get(
+            indicator__slug="child_population", period="2026H1", area=w.commune, disaggregation=""
+        ).value
+
+    sent = population()
+    kids.children[0].status = "moved"
+    kids.children[0].save()
+    run = services.computation_run_all(actor=w.province_officer, area=w.province, period="2026H1")
+    assert w.commune.path in run.skipped_locked and population() == sent
+    with pytest.raises(ValidationError, match="đã gửi lên tỉnh: số liệu giữ như khi gửi"):
+        services.computation_start(actor=w.officer, area=w.commune, period="2026H1")
+    page = officer.get(base).content.decode()
+    assert 'id="values-locked"' in page and 'id="compute"' not in page
+    assert "chỉ sửa được khi tỉnh trả lại báo cáo" in page
+    assert 'id="last-run"' in page  # when the figures sent were computed
+    refused = officer.post(base + "tinh-so-lieu/", follow=True).content.decode()
+    assert "số liệu giữ như khi gửi" in refused
+    services.report_return(actor=w.province_officer, report=report, comment="Cập nhật số trẻ.")
+    assert 'id="compute"' in officer.get(base).content.decode()
+    services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
+    assert population() == sent - 1
 
 
 def test_stale_version_is_refused(kids: Kids) -> None:

@@ -21,7 +21,14 @@ from django.utils import timezone
 from treem.core.demo import DemoContext, audit_at
 from treem.core.models import AgencyKind
 from treem.reports import selectors, services
-from treem.reports.models import ComputationRun, Report, ReportEvent, ReportStatus, UnitReport
+from treem.reports.models import (
+    LOCKING,
+    ComputationRun,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    UnitReport,
+)
 from treem.reports.periods import due_date, parse_period
 
 PERIOD = "2026H1"
@@ -65,9 +72,7 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
     periods = [PERIOD, *_open_annual()]
     for commune in (ctx.commune, ctx.other_commune):
         for period in (*HISTORY, *periods):
-            if not Report.objects.filter(
-                area=commune, period=period, status=ReportStatus.APPROVED
-            ).exists():
+            if not Report.objects.filter(area=commune, period=period, status__in=LOCKING).exists():
                 _compute(province_officer, commune, period)
     for period in periods:
         _submit(ctx, period)

@@ -215,7 +215,7 @@ class ComputationRun(AreaOwned):
     steps = models.JSONField(default=list)  # indicator slugs, in order
     done_steps = models.PositiveSmallIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
-    skipped_locked = models.JSONField(default=list)  # area keys whose report is approved
+    skipped_locked = models.JSONField(default=list)  # area paths whose report locks values
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -242,6 +242,11 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã gửi")
     RETURNED = "returned", _("Bị trả lại")
     APPROVED = "approved", _("Đã duyệt")
+
+
+# The statuses whose report fixes the period's values: what was sent is what the province
+# reads (a return unlocks them; an approval keeps them locked).
+LOCKING = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
 class Report(AreaOwned):
@@ -293,7 +298,9 @@ class Report(AreaOwned):
 
     @property
     def is_locked(self) -> bool:
-        return self.status == ReportStatus.APPROVED
+        """The period's values stay as sent: from the sending until the province returns
+        the report (approved: for good)."""
+        return self.status in LOCKING
 
     @property
     def is_editable(self) -> bool:

@@ -21,6 +21,7 @@ from treem.reports import selectors
 from treem.reports.computations import COMPUTATIONS
 from treem.reports.engine import shares_scan, write_computed, write_computed_many
 from treem.reports.models import (
+    LOCKING,
     ComputationRun,
     DataValue,
     Dimension,
@@ -126,18 +127,33 @@ def indicator_create(
 
 
 def locked_paths(period: str, paths: list[str]) -> list[str]:
-    """Paths of areas under `paths` whose report for `period` is approved (values locked)."""
+    """Paths of areas under `paths` whose report for `period` locks its values (sent or
+    approved: see `LOCKING`)."""
     q = under_paths(paths, "area__path")
     return list(
-        Report.objects.filter(q, period=period, status=ReportStatus.APPROVED).values_list(
+        Report.objects.filter(q, period=period, status__in=LOCKING).values_list(
             "area__path", flat=True
         )
     )
 
 
-def _is_locked(area: Area, period: str) -> bool:
+def _locking_report(area: Area, period: str) -> Report | None:
+    """The commune's report for the period when it locks the values (sent or approved)."""
     commune = area.parent if area.level == AreaLevel.VILLAGE and area.parent else area
-    return Report.objects.filter(area=commune, period=period, status=ReportStatus.APPROVED).exists()
+    return Report.objects.filter(area=commune, period=period, status__in=LOCKING).first()
+
+
+def locked_message(report: Report) -> str:
+    """Why the period's values of the report's commune cannot change."""
+    if report.status == ReportStatus.APPROVED:
+        text = _("Báo cáo %(period)s của %(area)s đã được duyệt: số liệu đã khóa, không sửa được.")
+    else:
+        text = _(
+            "Báo cáo %(period)s của %(area)s đã gửi lên tỉnh: số liệu giữ như khi gửi, "
+            "chỉ sửa được khi tỉnh trả lại báo cáo."
+        )
+    label = parse_period(report.period).label.lower()
+    return text % {"period": label, "area": report.area.full_name}
 
 
 # -- manual values -----------------------------------------------------------------------
@@ -186,11 +202,9 @@ def manual_value_set(
             _("Chỉ tiêu “%(name)s” không báo cáo trong kỳ %(period)s.")
             % {"name": indicator.display_name(), "period": p.code}
         )
-    if _is_locked(area, p.code):
-        raise ValidationError(
-            _("Báo cáo kỳ %(period)s của %(area)s đã được duyệt: số liệu đã khóa, không sửa được.")
-            % {"period": p.code, "area": area.full_name}
-        )
+    locking = _locking_report(area, p.code)
+    if locking is not None:
+        raise ValidationError(locked_message(locking))
     if indicator.unit == IndicatorUnit.PERCENT and value is not None and value > 100:
         raise ValidationError(
             _("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": indicator.display_name()}
@@ -274,6 +288,9 @@ def computation_start(*, actor: Any, area: Area, period: str) -> ComputationRun:
     p = parse_period(period)
     if area.level not in (AreaLevel.PROVINCE, AreaLevel.COMMUNE) or area.is_legacy:
         raise ValidationError(_("Chỉ tính số liệu cho tỉnh hoặc xã, phường đang có hiệu lực."))
+    locking = _locking_report(area, p.code) if area.level == AreaLevel.COMMUNE else None
+    if locking is not None:  # nothing of the commune would be computed
+        raise ValidationError(locked_message(locking))
     # The indicators sharing the children scan come first: one step computes them all.
     inds = sorted(computed_indicators(p), key=lambda i: not shares_scan(i))
     steps = [i.slug for i in inds]

@@ -134,7 +134,7 @@ def _render_detail(
         "can_compute": (can_edit or can_decide) and not area.is_legacy,
         "can_decide": can_decide and report is not None,
         "editable": report is not None and report.is_editable and can_edit,
-        "locked": report is not None and report.is_locked,
+        "locked": services.locked_message(report) if report and report.is_locked else "",
         "run": selectors.latest_run(user=user, area=area, period=p.code),
         "sub_level": _("Thôn") if area.level == AreaLevel.COMMUNE else _("Xã, phường"),
     }
