@@ -99,7 +99,7 @@ def test_compute_submit_return_resubmit_approve_lock(
     # Locked: the officer can no longer compute or edit; a province recomputation after a
     # change in the registry leaves the approved figures as they were.
     page.goto(url)
-    assert "Báo cáo đã được duyệt: số liệu của kỳ đã khóa." in page.inner_text("body")
+    assert "đã được duyệt: số liệu đã khóa, không sửa được." in page.inner_text("#values-locked")
     assert page.locator("#compute").count() == 0
     assert page.locator("#narrative").count() == 0
     before = _population(w.commune)
