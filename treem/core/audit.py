@@ -11,10 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.conf import settings
 from django.db import models
-from django.utils import translation
 
+from treem.core.i18n import record_language
 from treem.core.middleware import current_ip
 from treem.core.models import Area, AuditLog
 
@@ -64,7 +63,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
 def logged_name(obj: Any) -> str:
     """How the log names an object: `str(obj)` in the system's language, whatever
     language the actor reads in (the log is one record, read by everyone)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with record_language():
         return str(obj)
 
 
