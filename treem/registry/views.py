@@ -4,6 +4,7 @@ duplicates and merge, data quality. Thin: selectors read, services write."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -637,6 +638,19 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _review_step(request: HttpRequest, step: Callable[[], Any]) -> bool:
+    """Run one step of the duplicates review (a service call): a record outside the
+    user's rights is a 404; a refusal is said on the review page (False)."""
+    try:
+        step()
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def merge(request: HttpRequest) -> HttpResponse:
@@ -647,12 +661,10 @@ def merge(request: HttpRequest) -> HttpResponse:
         )
     except ValueError as exc:
         raise Http404 from exc
-    try:
-        services.children_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not _review_step(
+        request,
+        lambda: services.children_merge(actor=request.user, survivor=survivor, duplicate=duplicate),
+    ):
         return redirect("registry:duplicates")
     messages.success(
         request,
@@ -666,15 +678,13 @@ def merge(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unmerge(request: HttpRequest, log_pk: int) -> HttpResponse:
     log = selectors.merge_log_get(user=request.user, pk=log_pk)
-    try:
-        duplicate = services.children_unmerge(actor=request.user, log=log)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    restored: list[Child] = []
+    if not _review_step(
+        request, lambda: restored.append(services.children_unmerge(actor=request.user, log=log))
+    ):
         return redirect("registry:duplicates")
     messages.success(request, _("Đã hoàn tác lần gộp hồ sơ."))
-    return redirect("registry:child_detail", pk=duplicate.pk)
+    return redirect("registry:child_detail", pk=restored[0].pk)
 
 
 @login_required
@@ -688,18 +698,14 @@ def mark_distinct(request: HttpRequest) -> HttpResponse:
         ]
     except ValueError as exc:
         raise Http404 from exc
-    try:
-        services.children_mark_distinct(actor=request.user, children=children)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("registry:duplicates")
-    messages.success(
-        request,
-        _("Đã ghi nhận: %(ids)s là các trẻ khác nhau.")
-        % {"ids": ", ".join(f"#{c.pk}" for c in children)},
-    )
+    if _review_step(
+        request, lambda: services.children_mark_distinct(actor=request.user, children=children)
+    ):
+        messages.success(
+            request,
+            _("Đã ghi nhận: %(ids)s là các trẻ khác nhau.")
+            % {"ids": ", ".join(f"#{c.pk}" for c in children)},
+        )
     return redirect("registry:duplicates")
 
 
@@ -707,14 +713,10 @@ def mark_distinct(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unmark_distinct(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.distinct_decision_get(user=request.user, pk=pk)
-    try:
-        services.children_unmark_distinct(actor=request.user, pair=pair)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("registry:duplicates")
-    messages.success(request, _("Đã hoàn tác: hai hồ sơ lại được xem là có thể trùng."))
+    if _review_step(
+        request, lambda: services.children_unmark_distinct(actor=request.user, pair=pair)
+    ):
+        messages.success(request, _("Đã hoàn tác: hai hồ sơ lại được xem là có thể trùng."))
     return redirect("registry:duplicates")
 
 
