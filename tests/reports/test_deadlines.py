@@ -220,3 +220,49 @@ def test_the_province_table_reads_the_communes_due_dates_in_bounded_queries(
         make_user(f"canbo{i}", "commune_officer", extra)
     assert completeness() == (expected + 5, queries)
     assert client_for(world.province_officer).get("/bao-cao/?ky=2026").status_code == 200
+
+
+def test_the_communes_report_page_flags_the_units_whose_part_is_late(
+    world: World, client_for, on
+) -> None:
+    """Units report five days before the commune (10/11 by default): on 12/11 a unit
+    that has not sent its part reads "quá hạn 2 ngày" on the commune's report page; one
+    that has sent it does not; in a period no longer followed nothing is overdue."""
+    from tests.factories import make_agency
+
+    police = make_agency(world.commune, "Công an xã", kind="police")
+    services.unit_report_save(
+        actor=world.focal_point,
+        agency=world.health_station,
+        period="2026",
+        narrative="Tiêm chủng đủ 98%.",
+        submit=True,
+    )
+    on(dt.date(2026, 11, 12))
+    page = client_for(world.officer).get(f"/bao-cao/ky/2026/{world.commune.key}/").content
+    units = page.decode().split('id="units"', 1)[1].split("</table>", 1)[0]
+    rows = {
+        name: row
+        for row in units.split("<tr>")[1:]
+        for name in (world.health_station.name, police.name)
+        if name in row
+    }
+    assert "quá hạn 2 ngày" in rows[police.name]
+    assert "quá hạn" not in rows[world.health_station.name]
+    # the same number of queries for more units (one due date for the units without a part)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.officer)
+    url = f"/bao-cao/ky/2026/{world.commune.key}/"
+    client.get(url)  # the session's first request does more (its state, its save)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        make_agency(world.commune, f"Trường số {n}", kind="school")
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few)
+    on(dt.date(2027, 12, 1))  # 2026 is history by then
+    page = client_for(world.officer).get(f"/bao-cao/ky/2026/{world.commune.key}/").content
+    assert "quá hạn" not in page.decode().split('id="units"', 1)[1].split("</table>", 1)[0]

@@ -24,7 +24,7 @@ from treem.reports.exports import report_docx, table_xlsx
 from treem.reports.forms import IndicatorForm, NarrativeForm, ReturnForm, UnitReportForm
 from treem.reports.labels import dimension_name
 from treem.reports.models import FormulaKind, Indicator, Report, ReportStatus, RunStatus
-from treem.reports.periods import Period, parse_period, recent_periods
+from treem.reports.periods import Period, due_date, parse_period, recent_periods
 
 CHART_SLUGS = ["child_population", "special_circumstances", "abused_children", "injured_children"]
 
@@ -140,7 +140,11 @@ def _render_detail(
     }
     if area.level == AreaLevel.COMMUNE:
         ctx["deadline"] = selectors.deadline(area, p, report)
-        ctx["units"] = selectors.unit_reports(user=user, area=area, period=p.code)
+        unit_due = due_date(area, p, level="unit")  # each unit's date, unless its part has one
+        ctx["units"] = [
+            (agency, part, selectors.deadline(area, p, part, level="unit", planned=unit_due))
+            for agency, part in selectors.unit_reports(user=user, area=area, period=p.code)
+        ]
         ctx["progress"] = selectors.task_progress(user=user, area=area, period=p.code)
     elif area.level < AreaLevel.COMMUNE:
         ctx["completeness"] = selectors.completeness(user=user, area=area, period=p.code)
