@@ -81,6 +81,15 @@ def test_user_management_is_scoped(world: World, client_for) -> None:
     # a unit's focal point is listed with the unit they answer for
     row = listing.content.decode().split(">yte<", 1)[1].split("</tr>", 1)[0]
     assert f"Đầu mối đơn vị · {world.health_station.name} · " in row
+    # in English the roles TreEm ships with read in English; a renamed one as written
+    from treem.core.models import Role
+
+    owner.cookies["django_language"] = "en"
+    english = owner.get("/he-thong/nguoi-dung/").content.decode()
+    assert f"Unit focal point · {world.health_station.name} · " in english
+    assert "Village collaborator · " in english
+    Role.objects.filter(slug="village_collaborator").update(name="Cộng tác viên ấp")
+    assert "Cộng tác viên ấp · " in owner.get("/he-thong/nguoi-dung/").content.decode()
     assert owner.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 200
     colleague = client_for(world.other_officer)
     assert colleague.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 404

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -177,7 +178,15 @@ class Role(models.Model):
         ordering = ["sort_order"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: a role TreEm ships with, under its shipped
+        name, is translated; a role an administrator made or renamed reads as written."""
+        from treem.core.roles import SHIPPED_NAMES
+
+        return gettext(self.name) if SHIPPED_NAMES.get(self.slug) == self.name else self.name
 
 
 class Membership(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from treem.core.access import Cap
 
 ADMIN = "admin"
@@ -13,10 +15,10 @@ UNIT_FOCAL_POINT = "unit_focal_point"
 
 # (slug, Vietnamese name, area level or None, capabilities)
 DEFAULT_ROLES: list[tuple[str, str, int | None, list[str]]] = [
-    (ADMIN, "Quản trị hệ thống", None, [Cap.ALL]),
+    (ADMIN, gettext_noop("Quản trị hệ thống"), None, [Cap.ALL]),
     (
         PROVINCE_OFFICER,
-        "Cán bộ cấp tỉnh",
+        gettext_noop("Cán bộ cấp tỉnh"),
         1,
         [
             Cap.AREAS_VIEW,
@@ -32,7 +34,7 @@ DEFAULT_ROLES: list[tuple[str, str, int | None, list[str]]] = [
     ),
     (
         COMMUNE_LEADER,
-        "Lãnh đạo UBND xã",
+        gettext_noop("Lãnh đạo UBND xã"),
         3,
         [
             Cap.AREAS_VIEW,
@@ -49,7 +51,7 @@ DEFAULT_ROLES: list[tuple[str, str, int | None, list[str]]] = [
     ),
     (
         COMMUNE_OFFICER,
-        "Công chức phụ trách trẻ em cấp xã",
+        gettext_noop("Công chức phụ trách trẻ em cấp xã"),
         3,
         [
             Cap.AREAS_VIEW,
@@ -72,17 +74,21 @@ DEFAULT_ROLES: list[tuple[str, str, int | None, list[str]]] = [
     ),
     (
         VILLAGE_COLLABORATOR,
-        "Cộng tác viên thôn",
+        gettext_noop("Cộng tác viên thôn"),
         4,
         [Cap.AREAS_VIEW, Cap.REGISTRY_VIEW, Cap.REGISTRY_CREATE, Cap.CASES_INTAKE],
     ),
     (
         UNIT_FOCAL_POINT,
-        "Đầu mối đơn vị",
+        gettext_noop("Đầu mối đơn vị"),
         3,
         [Cap.AREAS_VIEW, Cap.PLANS_VIEW, Cap.PLANS_PROGRESS, Cap.REPORTS_UNIT, Cap.CASES_INTAKE],
     ),
 ]
+
+
+# slug -> the name it ships with (translated on display while it is unchanged)
+SHIPPED_NAMES = {slug: name for slug, name, _level, _caps in DEFAULT_ROLES}
 
 
 def roles_sync() -> None:

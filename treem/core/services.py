@@ -212,7 +212,7 @@ def _check_role_assignable(actor: Any, role: Role, area: Area) -> None:
         raise ValidationError(
             {
                 "area": _("Vai trò “%(role)s” phải gắn với %(level)s.")
-                % {"role": role.name, "level": AreaLevel(role.area_level).label.lower()}
+                % {"role": role.display_name, "level": AreaLevel(role.area_level).label.lower()}
             }
         )
 
