@@ -80,17 +80,32 @@ def _member(user: Any, role: str, area: Area, agency: Agency | None = None) -> N
     )
 
 
+# The demo communes have kept their children's register in TreEm for this many years.
+YEARS_IN_USE = 3
+
+
+def set_up_on(today: dt.date) -> dt.datetime:
+    """When the demo communes set TreEm up: two weeks before their register began."""
+    try:
+        began = today.replace(year=today.year - YEARS_IN_USE)
+    except ValueError:  # 29 February
+        began = today.replace(year=today.year - YEARS_IN_USE, day=28)
+    day = began - dt.timedelta(days=14)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
 def seed(stdout: Any = None) -> DemoContext:
     province = Area.objects.get(key=PROVINCE_KEY)
     commune = Area.objects.get(key=COMMUNE_KEY)
     other = Area.objects.get(key=OTHER_COMMUNE_KEY)
     admin = _user("admin", "Quản Trị Hệ Thống", superuser=True)
-    for c in (commune, other):
-        existing = set(c.children.values_list("name", flat=True))
-        missing = [n for n in VILLAGES[c.key] if n not in existing]
-        if missing:
-            services.villages_bulk_create(actor=admin, commune=c, text="\n".join(missing))
-        services.agencies_seed_usual(actor=admin, commune=c)
+    with audit_at(set_up_on(timezone.localdate())):  # the villages and units, set up then
+        for c in (commune, other):
+            existing = set(c.children.values_list("name", flat=True))
+            missing = [n for n in VILLAGES[c.key] if n not in existing]
+            if missing:
+                services.villages_bulk_create(actor=admin, commune=c, text="\n".join(missing))
+            services.agencies_seed_usual(actor=admin, commune=c)
 
     villages = list(commune.children.order_by("code"))
     other_villages = list(other.children.order_by("code"))

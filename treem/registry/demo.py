@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from treem.core.audit import snapshot
-from treem.core.demo import DemoContext
+from treem.core.demo import YEARS_IN_USE, DemoContext
 from treem.core.models import Area, AuditLog
 from treem.registry.models import (
     Caregiver,
@@ -349,7 +349,7 @@ def _seed_commune(
 
 
 # The registry was kept in TreEm from this long ago: older children were entered then.
-REGISTRY_YEARS = 3
+REGISTRY_YEARS = YEARS_IN_USE
 
 
 def _history(
