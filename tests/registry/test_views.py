@@ -176,8 +176,37 @@ def test_create_form_reports_bad_fields(world: Any, client_for: Any) -> None:
         },
     )
     body = response.content.decode()
-    assert "Ngày không hợp lệ" in body
+    assert "Ngày “31/02/2018” không có thật" in body
     assert Child.objects.count() == 0
+
+
+def test_the_form_takes_a_birth_date_as_far_as_it_is_known_and_asks_for_the_sex(
+    world: Any, client_for: Any
+) -> None:
+    """As the import: "2016" or "03/2016" when that is all that is known (the precision
+    follows), a date and the sex required; the record's page and its edit form then show
+    2016, not 01/01/2016."""
+    client = client_for(world.officer)
+    url = reverse("registry:child_create")
+    data = {"full_name": "Lò Văn Páo", "area": world.village.pk, "poverty": "none"}
+    refused = client.post(url, {**data, "birth_date_precision": "day"})
+    errors = refused.context["form"].errors
+    assert set(errors) >= {"birth_date", "sex"}
+    assert Child.objects.count() == 0
+    typed = {**data, "sex": "male", "birth_date_precision": "day", "confirm_not_duplicate": "on"}
+    assert client.post(url, {**typed, "birth_date": "2016"}).status_code == 302
+    pao = Child.objects.get()
+    assert (pao.birth_date, pao.birth_date_precision) == (dt.date(2016, 1, 1), "year")
+    edit = client.get(reverse("registry:child_edit", args=[pao.pk])).content.decode()
+    assert 'value="2016"' in edit and "01/01/2016" not in edit
+    later = {**typed, "full_name": "Lò Thị Mỷ", "sex": "female", "birth_date": "03/2019"}
+    assert client.post(url, later).status_code == 302
+    my = Child.objects.get(full_name="Lò Thị Mỷ")
+    assert (my.birth_date, my.birth_date_precision) == (dt.date(2019, 3, 1), "month")
+    # a full date with "year only" selected keeps the coarser choice
+    guess = {**typed, "full_name": "Lò Văn Chứ", "birth_date": "15/06/2014"}
+    client.post(url, {**guess, "birth_date_precision": "year"})
+    assert Child.objects.get(full_name="Lò Văn Chứ").birth_date_precision == "year"
 
 
 def test_edit_with_stale_version_is_refused(world: Any, client_for: Any, kid: Child) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from treem.core.models import Area
+from treem.registry.importing.parsing import CellError, parse_date
 from treem.registry.models import (
     AgeGroup,
     AtRiskGroup,
@@ -106,13 +109,50 @@ class ChildFilterForm(forms.Form):
         self.fields["village"].choices = BLANK + [(v.key, v.name) for v in self.villages]  # type: ignore[attr-defined]
 
 
+class BirthDateInput(forms.TextInput):
+    """Shows a date of birth as much as is known: 05/03/2016, 03/2016 or 2016 (the form
+    gives it with its precision, see `ChildForm.__init__`)."""
+
+    precision = DatePrecision.DAY
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            if self.precision == DatePrecision.YEAR:
+                return f"{value:%Y}"
+            if self.precision == DatePrecision.MONTH:
+                return f"{value:%m/%Y}"
+            return f"{value:%d/%m/%Y}"
+        return super().format_value(value)
+
+
+class BirthDateField(forms.Field):
+    """A date of birth typed as the registers write it, read as the import reads a cell
+    (`parsing.parse_date`): 05/03/2016, 5/3/16, 03/2016 or 2016. Cleans to (date,
+    precision); a coarser precision typed wins over the one selected."""
+
+    widget = BirthDateInput
+
+    def to_python(self, value: Any) -> tuple[dt.date, str] | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(str(value))
+        except CellError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+
 class ChildForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
-    birth_date = _date_field(_("Ngày sinh"))
+    # as the import asks: a name, a date of birth (its year at least) and the sex
+    birth_date = BirthDateField(
+        label=_("Ngày sinh"),
+        help_text=_("Ngày/tháng/năm; nếu chỉ biết tháng và năm: 03/2016; chỉ biết năm: 2016."),
+        widget=BirthDateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
     birth_date_precision = forms.ChoiceField(
         label=_("Ngày sinh đã biết"), choices=DatePrecision.choices, initial=DatePrecision.DAY
     )
-    sex = forms.ChoiceField(label=_("Giới tính"), choices=BLANK + Sex.choices, required=False)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=BLANK + Sex.choices)
     ethnicity = forms.ModelChoiceField(
         label=_("Dân tộc"), queryset=Ethnicity.objects.all(), required=False, empty_label="—"
     )
@@ -151,6 +191,20 @@ class ChildForm(forms.Form):
                 a.full_name if a.level == 4 else _("Chưa rõ thôn (%(name)s)") % {"name": a.name}
             )
         )
+        # a record's date of birth shows as much as is known (2016, not 01/01/2016)
+        widget = self.fields["birth_date"].widget
+        widget.precision = self.initial.get("birth_date_precision") or DatePrecision.DAY
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed = data.get("birth_date")
+        if isinstance(typed, tuple):  # (date, precision read from the text)
+            day, read = typed
+            data["birth_date"] = day
+            order = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
+            chosen = data.get("birth_date_precision") or DatePrecision.DAY
+            data["birth_date_precision"] = max(chosen, read, key=order.index)
+        return data
 
     def service_fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in CHILD_FIELDS}

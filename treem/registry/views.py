@@ -320,9 +320,10 @@ def child_similar(request: HttpRequest) -> HttpResponse:
     raw_date = request.GET.get("birth_date", "")
     if raw_date:
         try:
-            birth = forms._date_field("").clean(raw_date)
+            typed = forms.BirthDateField(required=False).clean(raw_date)
         except ValidationError:
-            birth = None
+            typed = None
+        birth = typed[0] if typed else None  # the year is what the search compares
     matches = selectors.similar_children(user=request.user, full_name=name, birth_date=birth)
     return render(request, "registry/_similar.html", {"matches": matches, "name": name})
 
