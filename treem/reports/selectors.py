@@ -23,6 +23,7 @@ from treem.plans.models import PlanTarget, TaskProgress
 from treem.plans.selectors import area_plan
 from treem.reports.formatting import target_text
 from treem.reports.models import (
+    LOCKING,
     ComputationRun,
     DataValue,
     FormulaKind,
@@ -363,7 +364,7 @@ class CompletenessRow:
 
     @property
     def submitted(self) -> bool:
-        return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+        return self.status in SENT
 
 
 @dataclass
@@ -463,7 +464,7 @@ def run_get(*, user: Any, pk: int) -> ComputationRun:
 
 def commune_report_sent(area: Area, period: str) -> Report | None:
     """The commune's report for the period once it has gone up to the province (sent or
-    approved): the units' parts are then part of it and no longer change."""
+    approved): its values and the units' parts are then fixed (see `LOCKING`)."""
     return Report.objects.filter(area=area, period=period, status__in=SENT).first()
 
 
@@ -483,7 +484,7 @@ class Deadline:
         return self.overdue_days > 0
 
 
-SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+SENT = LOCKING  # a report sent (or approved): its values and the units' parts are fixed
 
 
 def deadline(

@@ -140,7 +140,7 @@ def locked_paths(period: str, paths: list[str]) -> list[str]:
 def _locking_report(area: Area, period: str) -> Report | None:
     """The commune's report for the period when it locks the values (sent or approved)."""
     commune = area.parent if area.level == AreaLevel.VILLAGE and area.parent else area
-    return Report.objects.filter(area=commune, period=period, status__in=LOCKING).first()
+    return selectors.commune_report_sent(commune, period)
 
 
 def locked_message(report: Report) -> str:
