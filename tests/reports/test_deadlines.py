@@ -33,6 +33,16 @@ def report_cards(client: Any) -> dict[str, dict[str, str]]:
     }
 
 
+def health_station_sends_its_part(world: World, period: str = "2026") -> None:
+    services.unit_report_save(
+        actor=world.focal_point,
+        agency=world.health_station,
+        period=period,
+        narrative="Tiêm chủng đủ 98%.",
+        submit=True,
+    )
+
+
 @pytest.fixture
 def on(monkeypatch: pytest.MonkeyPatch):
     def set_today(day: dt.date) -> None:
@@ -107,13 +117,7 @@ def test_unit_focal_point_sees_its_own_deadline(world: World, client_for, on) ->
     card = report_cards(client_for(world.focal_point))["Báo cáo của đơn vị: Năm 2026"]
     assert card["value"] == "Chưa gửi" and card["tone"] == "danger"
     assert card["hint"] == "Quá hạn 2 ngày (hạn 10/11/2026)"  # units report 5 days earlier
-    services.unit_report_save(
-        actor=world.focal_point,
-        agency=world.health_station,
-        period="2026",
-        narrative="Tiêm chủng đủ 98%.",
-        submit=True,
-    )
+    health_station_sends_its_part(world)
     assert UnitReport.objects.get(period="2026").status == "submitted"
     card = report_cards(client_for(world.focal_point))["Báo cáo của đơn vị: Năm 2026"]
     assert (card["value"], card["tone"], card["hint"]) == ("Đã gửi xã", "", "")
@@ -231,13 +235,7 @@ def test_the_communes_report_page_flags_the_units_whose_part_is_late(
     from tests.factories import make_agency
 
     police = make_agency(world.commune, "Công an xã", kind="police")
-    services.unit_report_save(
-        actor=world.focal_point,
-        agency=world.health_station,
-        period="2026",
-        narrative="Tiêm chủng đủ 98%.",
-        submit=True,
-    )
+    health_station_sends_its_part(world)
     on(dt.date(2026, 11, 12))
     page = client_for(world.officer).get(f"/bao-cao/ky/2026/{world.commune.key}/").content
     units = page.decode().split('id="units"', 1)[1].split("</table>", 1)[0]
