@@ -224,9 +224,22 @@ def test_edit_with_stale_version_is_refused(world: Any, client_for: Any, kid: Ch
     }
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "poverty": "near_poor"})
-    assert "vừa được người khác sửa" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 409 and "vừa được người khác sửa" in body
     kid.refresh_from_db()
-    assert kid.poverty == "poor"
+    assert kid.poverty == "poor"  # nothing overwritten
+    # the typed value stays in the form, the other person's is shown, and the next save
+    # (the form now carries their version) goes over it knowingly
+    saved = body.split('id="saved-meanwhile"', 1)[1].split("</div>", 1)[0]
+    assert "Hộ nghèo, cận nghèo: <b>Hộ nghèo</b>" in saved
+    assert "Họ và tên" not in saved  # a field both agree on is not listed
+    form = response.context["form"]
+    assert form["poverty"].value() == "near_poor"
+    assert int(form["version"].value()) == kid.version
+    again = client.post(url, {**data, "poverty": "near_poor", "version": kid.version})
+    assert again.status_code == 302
+    kid.refresh_from_db()
+    assert kid.poverty == "near_poor"
     assert client_for(world.other_officer).get(url).status_code == 404
     assert Client().get(url).status_code == 302
 

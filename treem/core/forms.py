@@ -11,6 +11,15 @@ from treem.core.models import VILLAGE_KINDS, Agency, AgencyKind, Area, AreaKind,
 VILLAGE_KIND_CHOICES = [(k.value, k.label) for k in VILLAGE_KINDS]
 
 
+def typed_over(posted: Any, version: int | None) -> Any:
+    """What the user posted, as a form's data that replaces `version` (what someone else
+    saved meanwhile): the refused text stays on the page, and its next save goes through
+    knowingly, over the other person's."""
+    data = posted.copy()
+    data["version"] = "" if version is None else str(version)
+    return data
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),

@@ -16,6 +16,7 @@ from treem.registry.models import (
     AtRiskGroup,
     CaregiverRelation,
     CaregiverStatus,
+    Child,
     DatePrecision,
     DisabilityLevel,
     Ethnicity,
@@ -208,6 +209,27 @@ class ChildForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in CHILD_FIELDS}
+
+    def differences_from(self, child: Child) -> list[tuple[Any, str]]:
+        """(label, the record's value as shown) of the fields this form's (typed) values
+        differ from on `child`: what someone else saved while the form was filled in."""
+        out = []
+        for name, typed in self.service_fields().items():
+            saved = getattr(child, name)
+            if (typed or None) == (saved or None):
+                continue
+            field = self.fields[name]
+            if name == "birth_date":
+                shown = child.birth_date_display()
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                labels = dict(field.choices)  # type: ignore[arg-type]
+                shown = str(labels.get(saved, saved or ""))
+            else:
+                shown = str(saved or "")
+            out.append((field.label, shown or "—"))
+        return out
 
 
 CHILD_FIELDS = list(ChildForm.base_fields)

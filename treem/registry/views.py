@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST
 
 from treem.core.access import Cap, has_capability, scope_paths, scoped
 from treem.core.current import current_area
+from treem.core.errors import StaleVersion
+from treem.core.forms import typed_over
 from treem.core.models import Area, AreaLevel
 from treem.registry import exporting, forms, selectors, services
 from treem.registry.models import (
@@ -386,6 +388,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_capability(request.user, Cap.REGISTRY_EDIT, child.area):
         areas = scoped(areas, request.user, Cap.REGISTRY_CREATE, field="")
     form = forms.ChildEditForm(request.POST or None, areas=areas, initial=_initial(child))
+    saved_meanwhile: list[tuple[Any, str]] = []  # what someone else saved: (label, value)
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update(
@@ -396,13 +399,33 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as exc:
             raise Http404 from exc
+        except StaleVersion:
+            # as a report's narrative: the typed values stay, the other person's are
+            # shown where they differ, and the next save goes over theirs knowingly
+            child = selectors.child_get(user=request.user, pk=pk)
+            form = forms.ChildEditForm(
+                typed_over(request.POST, child.version), areas=areas, initial=_initial(child)
+            )
+            form.is_valid()
+            saved_meanwhile = form.differences_from(child)
+            form.add_error(
+                None,
+                _(
+                    "Hồ sơ vừa được người khác sửa và lưu. Những ô bạn nhập khác với bản của "
+                    "họ được liệt kê ở trên; nội dung bạn nhập vẫn giữ trong các ô. Xem lại "
+                    "rồi bấm Lưu để lưu đè lên bản của họ."
+                ),
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("registry:child_detail", pk=child.pk)
     return render(
-        request, "registry/child_form.html", {"form": form, "creating": False, "child": child}
+        request,
+        "registry/child_form.html",
+        {"form": form, "creating": False, "child": child, "saved_meanwhile": saved_meanwhile},
+        status=409 if saved_meanwhile else 200,
     )
 
 

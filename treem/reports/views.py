@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from treem.core.access import Cap, has_capability, is_system_admin, user_agency_ids
 from treem.core.current import current_area
 from treem.core.errors import StaleVersion
+from treem.core.forms import typed_over
 from treem.core.i18n import in_record_language
 from treem.core.models import Agency, Area, AreaLevel
 from treem.reports import selectors, services
@@ -173,14 +174,6 @@ def _report_or_404(request: HttpRequest, pk: int) -> Any:
     return selectors.report_get(user=request.user, pk=pk)
 
 
-def _typed_over(request: HttpRequest, version: int | None) -> Any:
-    """The text the user posted, as a form's data that replaces `version` (what someone
-    else saved meanwhile): the next save of the refused text goes through knowingly."""
-    data = request.POST.copy()
-    data["version"] = "" if version is None else str(version)
-    return data
-
-
 @login_required
 @require_POST
 def report_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,7 +211,7 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
                 "ngay trên. Xem lại, sửa rồi bấm Lưu."
             ),
         )
-        conflict = NarrativeForm(_typed_over(request, saved.version), instance=saved)
+        conflict = NarrativeForm(typed_over(request.POST, saved.version), instance=saved)
         return _render_detail(request, report.area, p, form=conflict, saved=saved, status=409)
     except ValidationError as exc:
         _messages_from(request, exc)
@@ -425,7 +418,7 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
             # other version is shown, and the next save replaces it knowingly
             saved = dict(selectors.unit_reports(user=user, area=agency.area, period=p.code))
             part = saved.get(agency)
-            form = UnitReportForm(_typed_over(request, part.version if part else None))
+            form = UnitReportForm(typed_over(request.POST, part.version if part else None))
             form.is_valid()
             form.add_error(None, " ".join(exc.messages))
             conflict = part
