@@ -114,8 +114,10 @@ def test_api_three_personas_and_values(kids: Kids, report, api_for) -> None:
         content_type="application/json",
     )
     assert res.status_code == 409
+    assert owner.get(f"/api/v1/reports/{report.pk}").json()["values_locked"] is False
     res = owner.post(f"/api/v1/reports/{report.pk}/submit", "{}", content_type="application/json")
     assert res.status_code == 200 and res.json()["status"] == "submitted"
+    assert res.json()["values_locked"] is True
     province = api_for(w.province_officer)
     res = province.post(
         f"/api/v1/reports/{report.pk}/return", "{}", content_type="application/json"

@@ -107,6 +107,8 @@ def report_json(r: Report) -> dict[str, Any]:
         "narrative_limits": r.narrative_limits,
         "narrative_proposals": r.narrative_proposals,
         "version": r.version,
+        # the period's values stay as sent, from the sending until a return
+        "values_locked": r.is_locked,
     }
 
 
