@@ -114,6 +114,40 @@ def test_large_files_run_in_the_background_with_a_progress_bar(
     assert len(started) == 1
 
 
+def test_a_background_import_speaks_the_readers_language_as_a_small_one_does(
+    world: World, client_for: Any, settings: Any
+) -> None:
+    """A large file is checked on a thread of its own: its messages are in the language of
+    the reader who sent it (English here), as a small file's are, not in the thread's
+    default; the workbook of rows to fix keeps the importer's Vietnamese headers."""
+    from django.utils import translation
+
+    from treem.registry import views_io
+
+    settings.TREEM_IMPORT_SYNC_BYTES = 0
+    started: list[Any] = []
+    real = views_io.threading.Thread
+
+    class Deferred(real):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            started.append(self)
+
+    views_io.threading.Thread = Deferred  # type: ignore[misc]
+    try:
+        client = client_for(world.officer)
+        client.cookies["django_language"] = "en"
+        res = client.post("/tre-em/nhap-excel/", {"file": upload(MIXED), "mode": "valid_only"})
+    finally:
+        views_io.threading.Thread = real  # type: ignore[misc]
+    translation.activate(settings.LANGUAGE_CODE)  # what a new thread starts with
+    started[0].run()
+    job = views_io.Job(res.url.rstrip("/").rsplit("/", 1)[-1])
+    messages = [e["message"] for e in job.load()["result"]["errors"]]
+    assert messages == ["The date “31/13/2016” does not exist (check the day and month)."]
+    book = openpyxl.load_workbook(job.errors_path)
+    assert next(book.worksheets[0].iter_rows(values_only=True))[0] == "Dòng trong tệp gốc"
+
+
 def test_personas(world: World, client_for: Any) -> None:
     owner = client_for(world.officer)
     res = owner.post("/tre-em/nhap-excel/", {"file": upload(GOOD), "mode": "all_or_nothing"})

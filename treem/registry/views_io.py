@@ -24,6 +24,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -169,9 +170,12 @@ def _start(job: Job, *, user: Any, commune: Area, dry_run: bool) -> None:
         _run(job, user=user, commune=commune, dry_run=dry_run)
         return
 
+    language = translation.get_language()  # the reader's: a new thread has none
+
     def target() -> None:
         try:
-            _run(job, user=user, commune=commune, dry_run=dry_run)
+            with translation.override(language):  # its messages, as a small file's
+                _run(job, user=user, commune=commune, dry_run=dry_run)
         except Exception as exc:  # the page must not poll forever
             job.save(status="failed", message=str(exc))
             raise
