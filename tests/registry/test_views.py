@@ -350,6 +350,11 @@ def test_records_found_to_be_different_children_leave_the_review_and_can_come_ba
     section = html.split('id="distinct-decisions">', 1)[1].split("</section>", 1)[0]
     assert f'href="/tre-em/{a.pk}/"' in section and f'href="/tre-em/{b.pk}/"' in section
     assert "Hoàn tác" in section
+    # each child's history says so, naming the other record
+    history = client.get(reverse("registry:child_detail", args=[a.pk])).content.decode()
+    timeline = history.split('class="timeline"', 1)[1].split("</ul>", 1)[0]
+    assert "Xác nhận hai hồ sơ là hai trẻ khác nhau" in timeline
+    assert f"Hồ sơ #{b.pk} là một trẻ khác" in timeline
     undo = reverse("registry:unmark_distinct", args=[pair.pk])
     assert client_for(world.other_officer).post(undo).status_code == 404
     client.post(undo)

@@ -454,7 +454,9 @@ ACTION_LABELS = {
 
 
 def child_timeline(*, child: Child, merged_ids: list[int] | None = None) -> list[AuditLog]:
-    """The child's audit rows (and those of records merged into it), newest first."""
+    """The child's audit rows (and those of records merged into it), newest first, with
+    the decisions that another record of the same name and birth date is a different
+    child (and their undoing)."""
     ids = [str(child.pk), *(str(i) for i in merged_ids or [])]
     rows = list(
         AuditLog.objects.filter(object_type=Child._meta.label_lower, object_id__in=ids)
@@ -462,12 +464,28 @@ def child_timeline(*, child: Child, merged_ids: list[int] | None = None) -> list
         .exclude(action="child.move_in")
         .order_by("-at", "-id")[:200]
     )
+    other = {
+        str(pk): second if first == child.pk else first
+        for pk, first, second in DistinctChildren.objects.filter(
+            Q(first=child) | Q(second=child)
+        ).values_list("pk", "first_id", "second_id")
+    }
+    if other:
+        decided = AuditLog.objects.filter(
+            object_type=DistinctChildren._meta.label_lower, object_id__in=list(other)
+        ).select_related("actor")
+        rows = sorted([*rows, *decided], key=lambda r: (r.at, r.pk), reverse=True)[:200]
     for row in rows:
         row.label = ACTION_LABELS.get(row.action, row.action)  # type: ignore[attr-defined]
         # the person's name where the account still exists; the audit keeps the username
         name = row.actor.get_full_name() if row.actor is not None else ""
         row.who = name or row.actor_name  # type: ignore[attr-defined]
     describe(rows)  # row.changes: what changed, in words
+    for row in rows:
+        if row.object_type == DistinctChildren._meta.label_lower:
+            row.changes = [  # type: ignore[attr-defined]
+                _("Hồ sơ #%(pk)s là một trẻ khác") % {"pk": other[row.object_id]}
+            ]
     return rows
 
 
