@@ -60,3 +60,17 @@ def test_demo_registry_is_realistic_and_each_childs_history_is_dated(world: Worl
     assert timezone.localdate(first) <= timezone.localdate() - dt.timedelta(days=365)
     later = logs.exclude(action="child.create").values_list("object_id", "at")
     assert all(created[int(pk)] < at <= now for pk, at in later)
+    # a namesake born the same day, recorded three weeks ago as a different child: the
+    # duplicates page shows the decision, not the pair
+    from treem.registry.models import DistinctChildren
+    from treem.registry.selectors import distinct_decisions, probable_duplicates
+
+    pair = DistinctChildren.objects.get()
+    assert pair.first.full_name == pair.second.full_name == "Nguyễn Văn An"
+    assert pair.first.birth_date == pair.second.birth_date
+    assert timezone.localdate(pair.created_at) == timezone.localdate() - dt.timedelta(days=20)
+    decided = AuditLog.objects.get(action="child.distinct")
+    assert decided.at == pair.created_at
+    groups = probable_duplicates(user=world.officer, area=world.commune)
+    assert all({pair.first_id, pair.second_id} - {c.pk for c in g.children} for g in groups)
+    assert distinct_decisions(user=world.officer, area=world.commune) == [pair]

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from treem.core.audit import snapshot
-from treem.core.demo import YEARS_IN_USE, DemoContext
+from treem.core.demo import YEARS_IN_USE, DemoContext, audit_at
 from treem.core.models import Area, AuditLog
+from treem.registry import services
 from treem.registry.models import (
     Caregiver,
     Child,
     ChildCircumstance,
+    DistinctChildren,
     Ethnicity,
     Support,
     years_before,
@@ -337,6 +339,22 @@ def _seed_commune(
         )
         known.set_derived()
         children.append(known)
+        # a namesake born the same day in another village, of other parents: the
+        # duplicates page lists the two until the officer records they are two children
+        namesake = Child(
+            area=villages[4] if len(villages) > 4 else known.area,
+            commune=commune,
+            province_code=commune.province_code,
+            full_name=known.full_name,
+            birth_date=known.birth_date,
+            sex="male",
+            ethnicity=ethnic["01"],
+            poverty="none",
+            household_head="Nguyễn Văn Hải",
+            created_by=officer,
+        )
+        namesake.set_derived()
+        children.append(namesake)
     Child.objects.bulk_create(children, batch_size=1000)
     for index, caregiver in caregivers:
         caregiver.child = children[index]
@@ -345,6 +363,14 @@ def _seed_commune(
     search_words_refresh([c.pk for c in children])
     circs, supports = _circumstances_and_support(rng, children, officer, today)
     _history(officer, children, circs, supports, today)
+    if commune == ctx.commune and officer is not None:
+        known, namesake = children[-2:]
+        checked = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=20), dt.time(10))
+        )
+        with audit_at(checked):  # the officer checked the pair three weeks ago
+            pairs = services.children_mark_distinct(actor=officer, children=[known, namesake])
+        DistinctChildren.objects.filter(pk__in=[p.pk for p in pairs]).update(created_at=checked)
     return len(children)
 
 
