@@ -78,44 +78,49 @@ def test_bad_upload_gets_a_vietnamese_message(world: World, client_for: Any) -> 
     assert "Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv." in res.content.decode()
 
 
-def test_large_files_run_in_the_background_with_a_progress_bar(
-    world: World, client_for: Any, settings: Any
-) -> None:
-    settings.TREEM_IMPORT_SYNC_BYTES = 0
+@pytest.fixture
+def background(settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every file goes to the background, whose threads are kept, not started: the test
+    runs one (`thread.run()`) when it wants to. Returns the threads kept."""
     from treem.registry import views_io
 
+    settings.TREEM_IMPORT_SYNC_BYTES = 0
     started: list[Any] = []
-    real = views_io.threading.Thread
 
-    class Deferred(real):  # type: ignore[misc, valid-type]
+    class Deferred(views_io.threading.Thread):
         def start(self) -> None:
             started.append(self)
 
-    views_io.threading.Thread = Deferred  # type: ignore[misc]
-    try:
-        client = client_for(world.officer)
-        res = client.post("/tre-em/nhap-excel/", {"file": upload(GOOD), "mode": "all_or_nothing"})
-        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
-        assert "<progress" in body and 'hx-trigger="every 1s"' in body
-        assert "Đang đọc tệp" in body
-        # a streamed book that does not say how many rows it has: the rows checked so far
-        job = views_io.Job(res.url.rstrip("/").rsplit("/", 1)[-1])
-        job.save(done=5000, total=0, phase="validate")
-        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
-        assert "Đã kiểm tra 5.000 dòng" in body and 'max="' not in body
-        job.save(done=5000, total=20000, phase="validate")
-        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
-        assert "5.000 / 20.000 dòng" in body and 'max="20000"' in body
-        job.save(phase="errors", done=0, total=0)  # the book of rows to fix being written
-        body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
-        assert "Đang lập tệp các dòng cần sửa" in body and 'max="' not in body
-    finally:
-        views_io.threading.Thread = real  # type: ignore[misc]
-    assert len(started) == 1
+    monkeypatch.setattr(views_io.threading, "Thread", Deferred)
+    return started
+
+
+def test_large_files_run_in_the_background_with_a_progress_bar(
+    world: World, client_for: Any, background: list[Any]
+) -> None:
+    from treem.registry import views_io
+
+    client = client_for(world.officer)
+    res = client.post("/tre-em/nhap-excel/", {"file": upload(GOOD), "mode": "all_or_nothing"})
+    body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<progress" in body and 'hx-trigger="every 1s"' in body
+    assert "Đang đọc tệp" in body
+    # a streamed book that does not say how many rows it has: the rows checked so far
+    job = views_io.Job(res.url.rstrip("/").rsplit("/", 1)[-1])
+    job.save(done=5000, total=0, phase="validate")
+    body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Đã kiểm tra 5.000 dòng" in body and 'max="' not in body
+    job.save(done=5000, total=20000, phase="validate")
+    body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "5.000 / 20.000 dòng" in body and 'max="20000"' in body
+    job.save(phase="errors", done=0, total=0)  # the book of rows to fix being written
+    body = client.get(res.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Đang lập tệp các dòng cần sửa" in body and 'max="' not in body
+    assert len(background) == 1
 
 
 def test_a_background_import_speaks_the_readers_language_as_a_small_one_does(
-    world: World, client_for: Any, settings: Any
+    world: World, client_for: Any, settings: Any, background: list[Any]
 ) -> None:
     """A large file is checked on a thread of its own: its messages are in the language of
     the reader who sent it (English here), as a small file's are, not in the thread's
@@ -124,23 +129,11 @@ def test_a_background_import_speaks_the_readers_language_as_a_small_one_does(
 
     from treem.registry import views_io
 
-    settings.TREEM_IMPORT_SYNC_BYTES = 0
-    started: list[Any] = []
-    real = views_io.threading.Thread
-
-    class Deferred(real):  # type: ignore[misc, valid-type]
-        def start(self) -> None:
-            started.append(self)
-
-    views_io.threading.Thread = Deferred  # type: ignore[misc]
-    try:
-        client = client_for(world.officer)
-        client.cookies["django_language"] = "en"
-        res = client.post("/tre-em/nhap-excel/", {"file": upload(MIXED), "mode": "valid_only"})
-    finally:
-        views_io.threading.Thread = real  # type: ignore[misc]
+    client = client_for(world.officer)
+    client.cookies["django_language"] = "en"
+    res = client.post("/tre-em/nhap-excel/", {"file": upload(MIXED), "mode": "valid_only"})
     translation.activate(settings.LANGUAGE_CODE)  # what a new thread starts with
-    started[0].run()
+    background[0].run()
     job = views_io.Job(res.url.rstrip("/").rsplit("/", 1)[-1])
     messages = [e["message"] for e in job.load()["result"]["errors"]]
     assert messages == ["The date “31/13/2016” does not exist (check the day and month)."]
