@@ -29,6 +29,18 @@ def test_demo_cases_fill_the_demo_half_year_once(world: World) -> None:
     demo.seed(ctx)
     demo.seed(ctx)  # idempotent
     assert Case.objects.count() == len(demo.PLAN) + len(demo.EARLIER)
+    # the office's steps are taken in office hours (a report and the first, 12-hour
+    # assessment come when they come)
+    from treem.cases.clock import VN_TZ
+    from treem.cases.models import CaseStep
+
+    office = CaseStep.objects.exclude(kind__in=["intake", "initial_assessment", "emergency"])
+    assert office.exists()
+    assert all(7 <= s.at.astimezone(VN_TZ).hour < 18 for s in office), sorted(
+        (s.kind, s.at.astimezone(VN_TZ))
+        for s in office
+        if not 7 <= s.at.astimezone(VN_TZ).hour < 18
+    )
     # numbered as received, as a register is kept: a later number was received later
     received = [c.received_at for c in sorted(Case.objects.all(), key=lambda c: c.code)]
     assert received == sorted(received)

@@ -168,6 +168,18 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             stdout.write(f"cases: {len(kinds)} demo incidents (one drowning death)\n")
 
 
+def _office_hours(at: dt.datetime) -> dt.datetime:
+    """`at`, moved to the next morning's 08:00 (same minute) when it falls at night: a
+    detailed assessment, a case meeting, a plan are made in office hours (the receipt of
+    a report, the first assessment within its 12 hours and an emergency intervention are
+    not moved: they happen when they must)."""
+    local = at.astimezone(VN_TZ)
+    if 7 <= local.hour < 18:
+        return at
+    day = local.date() + (dt.timedelta(days=1) if local.hour >= 18 else dt.timedelta(0))
+    return dt.datetime.combine(day, dt.time(8, local.minute), tzinfo=VN_TZ)
+
+
 def _case(
     ctx: DemoContext,
     child: Any,
@@ -210,6 +222,8 @@ def _case(
     at = received
     for kind, data in STEPS[:done]:
         at = at + (min(gap, QUICK_GAP) if kind in QUICK_STEPS else gap)
+        if kind != "initial_assessment":  # its 12 hours run day and night
+            at = _office_hours(at)
         payload = dict(data)
         if kind == "initial_assessment" and serious:
             payload["risk_level"] = "serious"
