@@ -1,5 +1,7 @@
 """Core pages with the three personas: owner, colleague of another commune, anonymous."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -94,6 +96,21 @@ def test_user_management_is_scoped(world: World, client_for) -> None:
     colleague = client_for(world.other_officer)
     assert colleague.get(f"/he-thong/nguoi-dung/{world.collaborator.pk}/").status_code == 404
     assert client_for(world.collaborator).get("/he-thong/nguoi-dung/").status_code == 404
+
+
+def test_the_new_user_form_offers_the_roles_the_officer_may_give(world: World, client_for) -> None:
+    """A commune officer places accounts in the commune and its villages: the form does
+    not offer the province officer's role (it was refused only after sending)."""
+
+    def offered(user: Any) -> set[str]:
+        form = client_for(user).get("/he-thong/nguoi-dung/them/").context["form"]
+        return {str(role) for role in form.fields["role"].queryset}
+
+    commune = offered(world.officer)
+    assert "Cán bộ cấp tỉnh" not in commune and "Quản trị hệ thống" not in commune
+    assert {"Cộng tác viên thôn", "Đầu mối đơn vị", "Lãnh đạo UBND xã"} <= commune
+    assert "Cán bộ cấp tỉnh" in offered(world.province_officer)
+    assert "Quản trị hệ thống" in offered(world.admin)
 
 
 def test_audit_page_filters_and_scopes(world: World, client_for) -> None:

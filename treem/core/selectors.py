@@ -134,9 +134,13 @@ def managed_user_get(*, user: Any, pk: int) -> Any:
 
 
 def assignable_roles(*, user: Any) -> QuerySet[Role]:
+    """The roles the user may give: not the administrator's (unless an administrator),
+    and only those held at a level of the areas the user manages (a commune officer is
+    not offered the province officer's role)."""
     qs = Role.objects.all()
     if not is_system_admin(user):
-        qs = qs.exclude(slug="admin")
+        levels = manageable_areas(user=user).order_by().values("level").distinct()
+        qs = qs.exclude(slug="admin").filter(Q(area_level__isnull=True) | Q(area_level__in=levels))
     return qs
 
 
