@@ -1,5 +1,6 @@
 """Core pages with the three personas: owner, colleague of another commune, anonymous."""
 
+import re
 from typing import Any
 
 import pytest
@@ -247,6 +248,47 @@ def test_english_dashboard_cards_are_all_translated(world: World, client_for) ->
         assert not vietnamese, (user, vietnamese)
 
 
+def test_a_unit_that_no_longer_works_with_the_commune_leaves_its_lists_not_its_history(
+    world: World, client_for
+) -> None:
+    """A unit added by mistake, or dissolved, is set "not working with us": it leaves the
+    dashboard's count and the units of the commune's report, is marked on the area page,
+    and what it recorded stays (nothing deleted); ticking the box brings it back."""
+    from tests.factories import make_agency
+    from treem.core.models import AuditLog
+    from treem.reports import services as reports
+
+    client = client_for(world.officer)
+    police = make_agency(world.commune, "Công an xã", kind="police")
+    url = f"/he-thong/don-vi/{police.pk}/"
+    assert re.search(
+        r'<input type="checkbox" name="is_active"[^>]*checked', client.get(url).content.decode()
+    )
+
+    def count() -> str:  # the dashboard's card
+        body = client.get("/").content.decode()
+        return re.findall(r'<span class="value">(\d+)</span><span class="label">Đơn vị phối', body)[
+            0
+        ]
+
+    before = count()
+    res = client.post(url, {"name": police.name, "kind": "police", "phone": ""})
+    assert res.status_code == 302
+    police.refresh_from_db()
+    assert police.is_active is False
+    assert int(count()) == int(before) - 1
+    area_page = client.get(f"/he-thong/dia-ban/{world.commune.key}/").content.decode()
+    row = area_page.split("Công an xã", 1)[1].split("</tr>", 1)[0]
+    assert "ngừng phối hợp" in row
+    reports.computation_run_all(actor=world.officer, area=world.commune, period="2026H1")
+    report_page = client.get(f"/bao-cao/ky/2026H1/{world.commune.key}/").content.decode()
+    assert "Công an xã" not in report_page.split('id="units"', 1)[1].split("</table>", 1)[0]
+    assert AuditLog.objects.filter(action="agency.update", object_id=str(police.pk)).exists()
+    client.post(url, {"name": police.name, "kind": "police", "phone": "", "is_active": "on"})
+    police.refresh_from_db()
+    assert police.is_active is True and int(count()) == int(before)
+
+
 def test_a_unit_is_added_and_renamed_only_to_a_name_the_commune_does_not_have(
     world: World, client_for
 ) -> None:
@@ -269,13 +311,18 @@ def test_a_unit_is_added_and_renamed_only_to_a_name_the_commune_does_not_have(
     school = Agency.objects.get(area=world.commune, name="Trường Tiểu học Nghĩa Hưng")
 
     url = f"/he-thong/don-vi/{school.pk}/"
-    res = client.post(url, {"name": "Trạm y tế xã Nghĩa Hưng", "kind": "school", "phone": ""})
+    res = client.post(
+        url, {"name": "Trạm y tế xã Nghĩa Hưng", "kind": "school", "phone": "", "is_active": "on"}
+    )
     assert res.status_code == 200
     assert "Đơn vị “Trạm y tế xã Nghĩa Hưng” đã có." in res.content.decode()
     school.refresh_from_db()
     assert school.name == "Trường Tiểu học Nghĩa Hưng"
     # its own name in other letters is its own: saved
-    res = client.post(url, {"name": "Trường tiểu học Nghĩa Hưng", "kind": "school", "phone": ""})
+    res = client.post(
+        url,
+        {"name": "Trường tiểu học Nghĩa Hưng", "kind": "school", "phone": "", "is_active": "on"},
+    )
     assert res.status_code == 302
     school.refresh_from_db()
     assert school.name == "Trường tiểu học Nghĩa Hưng"

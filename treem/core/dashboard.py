@@ -42,7 +42,9 @@ def cards(*, user: Any, area: Area) -> list[Card]:
         field="",
     ).count()
     agencies = scoped(
-        Agency.objects.filter(area__path__startswith=area.path), user, Cap.AREAS_VIEW
+        Agency.objects.filter(area__path__startswith=area.path, is_active=True),
+        user,
+        Cap.AREAS_VIEW,
     ).count()
     if area.level <= AreaLevel.DISTRICT:
         communes = Area.objects.filter(

@@ -50,6 +50,18 @@ class AgencyForm(forms.Form):
     phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
 
 
+class AgencyEditForm(AgencyForm):
+    is_active = forms.BooleanField(
+        label=_("Đang phối hợp"),
+        required=False,
+        help_text=_(
+            "Bỏ chọn khi đơn vị không còn phối hợp (giải thể, sáp nhập, thêm nhầm): đơn vị "
+            "không còn trong danh sách báo cáo, không được chọn cho nhiệm vụ mới; những gì "
+            "đã ghi vẫn giữ."
+        ),
+    )
+
+
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)

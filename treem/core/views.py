@@ -24,6 +24,7 @@ from treem.core.audit import action_label, action_labels, object_label
 from treem.core.current import current_area, set_current_area
 from treem.core.dashboard import cards as core_cards
 from treem.core.forms import (
+    AgencyEditForm,
     AgencyForm,
     AuditFilterForm,
     UserCreateForm,
@@ -213,9 +214,14 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(user=request.user, pk=pk)
     if not has_capability(request.user, Cap.AREAS_EDIT, agency.area):
         raise Http404
-    form = AgencyForm(
+    form = AgencyEditForm(
         request.POST or None,
-        initial={"name": agency.name, "kind": agency.kind, "phone": agency.phone},
+        initial={
+            "name": agency.name,
+            "kind": agency.kind,
+            "phone": agency.phone,
+            "is_active": agency.is_active,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
