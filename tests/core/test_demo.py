@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.conftest import World
 from treem.core import demo
+from treem.core.dates import years_before
 from treem.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -25,5 +26,5 @@ def test_the_demo_set_up_is_dated_before_the_register_began(world: World) -> Non
         here.filter(action="area.create").exists() and here.filter(action="agency.create").exists()
     )
     days = {timezone.localdate(a.at) for a in set_up}
-    began = today.replace(year=today.year - demo.YEARS_IN_USE)
+    began = years_before(today, demo.YEARS_IN_USE)
     assert days == {began - dt.timedelta(days=14)}

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from treem.core import services
+from treem.core.dates import years_before
 from treem.core.models import Agency, AgencyKind, Area, AuditLog, Membership, Role
 
 User = get_user_model()
@@ -86,11 +87,7 @@ YEARS_IN_USE = 3
 
 def set_up_on(today: dt.date) -> dt.datetime:
     """When the demo communes set TreEm up: two weeks before their register began."""
-    try:
-        began = today.replace(year=today.year - YEARS_IN_USE)
-    except ValueError:  # 29 February
-        began = today.replace(year=today.year - YEARS_IN_USE, day=28)
-    day = began - dt.timedelta(days=14)
+    day = years_before(today, YEARS_IN_USE) - dt.timedelta(days=14)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
 
 

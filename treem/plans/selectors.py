@@ -200,17 +200,20 @@ def my_tasks(*, user: Any, area: Area | None = None) -> QuerySet[PlanTask]:
 
 
 def unit_task_totals(*, user: Any, area: Area, plan: Plan, today: dt.date) -> dict[str, int]:
-    """{total, done, overdue} of the plan's tasks the user's unit leads or joins (the
-    tasks they report on, as `my_tasks`; sub-items counted, not their heading)."""
-    overdue = Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)
-    return (
-        my_tasks(user=user, area=area)
-        .filter(plan=plan, children__isnull=True)
-        .aggregate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=TaskStatus.DONE)),
-            overdue=Count("id", filter=overdue),
-        )
+    """`_task_totals` of the plan's tasks the user's unit leads or joins (the tasks they
+    report on, as `my_tasks`)."""
+    return _task_totals(my_tasks(user=user, area=area).filter(plan=plan), today)
+
+
+def _task_totals(tasks: QuerySet[PlanTask], today: dt.date) -> dict[str, int]:
+    """{total, done, in_progress, not_started, overdue} of the tasks, counting the
+    sub-items of a task that has them, not their heading (the same test as plan_list's)."""
+    return tasks.filter(children__isnull=True).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status=TaskStatus.DONE)),
+        in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
+        not_started=Count("id", filter=Q(status=TaskStatus.NOT_STARTED)),
+        overdue=Count("id", filter=Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)),
     )
 
 
@@ -365,13 +368,7 @@ def plan_dashboard(plan: Plan, today: dt.date | None = None) -> PlanDashboard:
     task_overdue = Q(end_date__lt=today) & ~Q(status=TaskStatus.DONE)
     # a task with sub-items is their heading: the sub-items are what gets done and counted
     leaves = plan.tasks.filter(children__isnull=True)  # the same test as plan_list's
-    totals = leaves.aggregate(
-        total=Count("id"),
-        done=Count("id", filter=Q(status=TaskStatus.DONE)),
-        in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
-        not_started=Count("id", filter=Q(status=TaskStatus.NOT_STARTED)),
-        overdue=Count("id", filter=task_overdue),
-    )
+    totals = _task_totals(plan.tasks.all(), today)
     targets = [
         TargetRow(t, sorted(t.measurements.all(), key=lambda m: (m.year, m.measured_on)))
         for t in plan.targets.prefetch_related("measurements").order_by("position")

@@ -18,6 +18,7 @@ from django.db.models.functions import Now
 from django.db.models.signals import post_init, pre_init
 from django.utils.translation import gettext_lazy as _
 
+from treem.core.dates import years_before
 from treem.core.models import Area, AreaOwned
 from treem.core.text import clean, collation_string, fold, fold_tokens_sorted
 from treem.registry.idnumber import check_id_number
@@ -207,14 +208,6 @@ AGE_GROUP_BOUNDS: dict[str, tuple[int, int]] = {
     "6_11": (6, 11),
     "11_16": (11, 16),
 }
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` earlier (29 Feb -> 28 Feb)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_on(birth_date: dt.date | None, on: dt.date) -> int | None:

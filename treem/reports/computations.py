@@ -36,6 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 
+from treem.core.dates import years_before
 from treem.reports.periods import Period
 from treem.reports.scope import under_paths
 
@@ -72,13 +73,6 @@ class Computation:
     build: Callable[[Period, list[str]], list[Fact]]
     # Categories written as zero for every commune in scope (zero is a row, not missing).
     zero_fill: dict[str, list[str]] = field(default_factory=dict)
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_group_expr(on: dt.date, prefix: str = "") -> Case:
