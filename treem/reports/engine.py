@@ -203,7 +203,7 @@ def _select_values(src: str) -> str:
 
 
 ON_CONFLICT = (
-    " ON CONFLICT (indicator_id, period, area_id, disaggregation) DO UPDATE SET "
+    " ON CONFLICT (indicator_id, period, area_level, area_path, disaggregation) DO UPDATE SET "
     "value = excluded.value, source = excluded.source, entered_by_id = NULL, "
     "updated_at = excluded.updated_at"
 )
@@ -232,7 +232,7 @@ def _nothing_stored(indicators: list[Indicator], period: Period, paths: list[str
     for indicator in indicators:
         stored = (
             DataValue.objects.filter(under_paths(paths), indicator=indicator, period=period.code)
-            .order_by("indicator_id", "period", "area_id", "disaggregation")
+            .order_by("indicator_id", "period", "area_level", "area_path", "disaggregation")
             .values_list("pk", flat=True)[:1]
         )
         if list(stored):

@@ -209,9 +209,14 @@ def manual_value_set(
         raise ValidationError(
             _("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": indicator.display_name()}
         )
-    existing = DataValue.objects.filter(
-        indicator=indicator, period=p.code, area=area, disaggregation=disaggregation
-    ).first()
+    key = {  # the values' unique key: the area by its level and path
+        "indicator": indicator,
+        "period": p.code,
+        "area_level": area.level,
+        "area_path": area.path,
+        "disaggregation": disaggregation,
+    }
+    existing = DataValue.objects.filter(**key).first()
     before = snapshot(existing) if existing else None
     if value is None:
         if existing is not None:
@@ -219,16 +224,12 @@ def manual_value_set(
             audit(actor=actor, action="datavalue.clear", obj=indicator, area=area, before=before)
         return None
     dv, _created = DataValue.objects.update_or_create(
-        indicator=indicator,
-        period=p.code,
-        area=area,
-        disaggregation=disaggregation,
+        **key,
         defaults={
             "value": value,
             "source": ValueSource.MANUAL,
             "entered_by": actor,
-            "area_path": area.path,
-            "area_level": area.level,
+            "area": area,
             "province_code": area.province_code,
         },
     )
@@ -463,11 +464,13 @@ def report_submit(*, actor: Any, report: Report, version: int | None = None) -> 
         raise ValidationError(
             _("Chưa gửi được: mục %(fields)s còn trống.") % {"fields": ", ".join(map(str, missing))}
         )
-    # by indicator, so the unique key (indicator, period, area, …) answers it
+    # by indicator, level and path, so the unique key (indicator, period, level, path, …)
+    # answers it
     if not DataValue.objects.filter(
         indicator_id__in=list(Indicator.objects.values_list("pk", flat=True)),
         period=report.period,
-        area=report.area,
+        area_level=report.area.level,
+        area_path=report.area.path,
         source=ValueSource.COMPUTED,
     ).exists():
         raise ValidationError(_("Chưa gửi được: hãy tính số liệu cho kỳ báo cáo trước."))
