@@ -29,24 +29,15 @@ from treem.cases.rules import may_approve, may_edit
 from treem.cases.steps import LEADER_STEPS, STEP_FIELDS, available_steps
 from treem.core.access import Cap, grants, has_capability, scoped
 from treem.core.current import current_area
+from treem.core.forms import errors_to_form
 from treem.core.i18n import in_record_language
 from treem.core.models import Agency, AgencyKind, Area, AreaLevel
 from treem.core.redirects import next_url
 from treem.core.roles import UNIT_FOCAL_POINT, VILLAGE_COLLABORATOR
 from treem.core.text import fold
 
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    mapping = {"forms": "forms_", "child": "child_name"}
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            name = mapping.get(field, field)
-            for err in errs:
-                for msg in err.messages:
-                    form.add_error(name if name in form.fields else None, msg)
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
+# the services' arguments named otherwise on the forms
+_FORM_FIELDS = {"forms": "forms_", "child": "child_name"}
 
 
 def _area_for(request: HttpRequest) -> Area:
@@ -158,7 +149,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 happened_where=d["happened_where"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc, _FORM_FIELDS)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -273,7 +264,7 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc, _FORM_FIELDS)
         else:
             messages.success(request, _("Đã ghi bước “%(step)s”.") % {"step": StepKind(kind).label})
             return redirect("cases:case_detail", pk=case.pk)
@@ -340,7 +331,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                         treatment=d["treatment"],
                     )
                 except ValidationError as exc:
-                    _errors_to_form(form, exc)
+                    errors_to_form(form, exc, _FORM_FIELDS)
                 except PermissionDenied as exc:
                     raise Http404 from exc
                 else:

@@ -20,6 +20,50 @@ def typed_over(posted: Any, version: int | None) -> Any:
     return data
 
 
+def errors_to_form(form: Any, exc: Any, rename: dict[str, str] | None = None) -> None:
+    """A service's ValidationError onto `form`: each message under its field (`rename`
+    maps a service's argument to the form's field), the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            name = (rename or {}).get(field, field)
+            for err in errs:
+                for msg in err.messages:
+                    form.add_error(name if name in form.fields else None, msg)
+    else:
+        for msg in exc.messages:
+            form.add_error(None, msg)
+
+
+def saved_differences(
+    form: forms.Form, typed: dict[str, Any], record: Any, shown: dict[str, str] | None = None
+) -> list[tuple[Any, str]]:
+    """(label, the record's value as shown) of the fields whose typed value (`typed`,
+    from `form`) differs from `record`'s: what someone else saved while the form was
+    being filled in. `shown` gives a field's display where its value does not say it."""
+    out = []
+    for name, value in typed.items():
+        saved = getattr(record, name)
+        field = form.fields[name]
+        if isinstance(field, forms.MultipleChoiceField):
+            if sorted(value or []) == sorted(saved or []):
+                continue
+            labels = dict(field.choices)  # type: ignore[arg-type]
+            text = ", ".join(str(labels.get(v, v)) for v in saved or [])
+        elif (value or None) == (saved or None):
+            continue
+        elif shown and name in shown:
+            text = shown[name]
+        elif isinstance(field, forms.BooleanField):
+            text = str(_("Có") if saved else _("Không"))
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            labels = dict(field.choices)  # type: ignore[arg-type]
+            text = str(labels.get(saved, saved or ""))
+        else:
+            text = str(saved or "")
+        out.append((field.label, text or "—"))
+    return out
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),

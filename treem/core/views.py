@@ -30,22 +30,13 @@ from treem.core.forms import (
     UserCreateForm,
     VillageBulkForm,
     VillageForm,
+    errors_to_form,
 )
 from treem.core.middleware import MUST_CHANGE_KEY
 from treem.core.models import AccountState, Agency, AreaLevel, Membership
 from treem.core.redirects import next_url
 
 DASHBOARD_APPS = ["registry", "cases", "plans", "reports", "programs"]
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            for err in errs:
-                form.add_error(field if field in form.fields else None, err.messages[0])
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
 
 
 @login_required
@@ -91,7 +82,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password1"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             request.session[MUST_CHANGE_KEY] = False
@@ -227,7 +218,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
         except ValidationError as exc:  # an empty name, or another unit's
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Đã lưu đơn vị."))
             return redirect("core:area_detail_key", key=agency.area.key)
@@ -270,7 +261,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 agency=data["agency"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from treem.core.forms import saved_differences
 from treem.core.models import Area
 from treem.registry.importing.parsing import CellError, parse_date
 from treem.registry.models import (
@@ -213,23 +214,9 @@ class ChildForm(forms.Form):
     def differences_from(self, child: Child) -> list[tuple[Any, str]]:
         """(label, the record's value as shown) of the fields this form's (typed) values
         differ from on `child`: what someone else saved while the form was filled in."""
-        out = []
-        for name, typed in self.service_fields().items():
-            saved = getattr(child, name)
-            if (typed or None) == (saved or None):
-                continue
-            field = self.fields[name]
-            if name == "birth_date":
-                shown = child.birth_date_display()
-            elif isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.ModelChoiceField
-            ):
-                labels = dict(field.choices)  # type: ignore[arg-type]
-                shown = str(labels.get(saved, saved or ""))
-            else:
-                shown = str(saved or "")
-            out.append((field.label, shown or "—"))
-        return out
+        return saved_differences(
+            self, self.service_fields(), child, {"birth_date": child.birth_date_display()}
+        )
 
 
 CHILD_FIELDS = list(ChildForm.base_fields)

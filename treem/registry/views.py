@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from treem.core.access import Cap, has_capability, scope_paths, scoped
 from treem.core.current import current_area
 from treem.core.errors import StaleVersion
-from treem.core.forms import typed_over
+from treem.core.forms import errors_to_form, typed_over
 from treem.core.models import Area, AreaLevel
 from treem.registry import exporting, forms, selectors, services
 from treem.registry.models import (
@@ -39,16 +39,6 @@ from treem.registry.models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            for err in errs:
-                form.add_error(field if field in form.fields else None, err.messages[0])
-    else:
-        for msg in exc.messages:
-            form.add_error(None, msg)
 
 
 def _area(request: HttpRequest) -> Area:
@@ -364,7 +354,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
             except PermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Đã đăng ký trẻ %(name)s.") % {"name": child.full_name})
                 return redirect("registry:child_detail", pk=child.pk)
@@ -417,7 +407,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("registry:child_detail", pk=child.pk)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
     "indicator.create": _("Thêm chỉ tiêu thống kê"),
+    "indicator.update": _("Sửa chỉ tiêu thống kê"),
     "reports.compute": _("Tính số liệu"),
     "datavalue.set": _("Nhập số liệu"),
     "datavalue.clear": _("Xóa số liệu nhập tay"),

@@ -111,3 +111,60 @@ class IndicatorForm(forms.Form):
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+class IndicatorEditForm(forms.Form):
+    """An indicator's correction (`services.indicator_update`). Its code (slug) and the
+    way it is computed stay; the unit and disaggregations of a computed indicator are its
+    computation's and are not offered."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
+    code = forms.CharField(label=_("Mã TT13 (nếu có)"), max_length=20, required=False)
+    group = forms.ChoiceField(label=_("Nhóm"), choices=IndicatorGroup.choices)
+    unit = forms.ChoiceField(label=_("Đơn vị tính"), choices=IndicatorUnit.choices)
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Phân tổ"),
+        choices=Dimension.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    period_type = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodType.choices)
+    definition = forms.CharField(
+        label=_("Khái niệm, cách tính"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    is_active = forms.BooleanField(
+        label=_("Đang dùng"),
+        required=False,
+        help_text=_(
+            "Bỏ chọn khi không theo dõi chỉ tiêu này nữa: chỉ tiêu không còn trong bảng "
+            "của các kỳ chưa có số liệu của nó, không được tính, nhập nữa; số liệu đã có "
+            "vẫn giữ và vẫn hiện trong các báo cáo đã lập."
+        ),
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": indicator.version,
+                "name": indicator.name,
+                "code": indicator.code,
+                "group": indicator.group,
+                "unit": indicator.unit,
+                "disaggregations": indicator.disaggregations,
+                "period_type": indicator.period_type,
+                "definition": indicator.definition,
+                "is_active": indicator.is_active,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if indicator.formula == FormulaKind.COMPUTED:
+            del self.fields["unit"]
+            del self.fields["disaggregations"]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.setdefault("unit", None)
+        data.setdefault("disaggregations", None)
+        return data

@@ -84,6 +84,8 @@ class Indicator(models.Model):
     is_active = models.BooleanField(_("đang dùng"), default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every edit: an edit made on an older version is refused (no lost update).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("chỉ tiêu")

@@ -56,6 +56,24 @@ def indicators(*, active_only: bool = True) -> QuerySet[Indicator]:
     return qs.filter(is_active=True) if active_only else qs
 
 
+def reported_indicators(area: Area, period: str) -> list[Indicator]:
+    """The indicators of `area`'s table for `period`: those in use, and those no longer
+    used that have a value there (a report keeps what it reported). The second query
+    runs only when some indicator is out of use, and reads the values' key by indicator."""
+    inds = list(indicators(active_only=False))
+    retired = [i.pk for i in inds if not i.is_active]
+    kept: set[int] = set()
+    if retired:
+        kept = set(
+            DataValue.objects.filter(
+                under_paths(data_paths(area)), indicator_id__in=retired, period=period
+            )
+            .values_list("indicator_id", flat=True)
+            .distinct()
+        )
+    return [i for i in inds if i.is_active or i.pk in kept]
+
+
 def _value_level(area: Area) -> int:
     """Villages read their own rows; communes and provinces sum the commune rows."""
     return AreaLevel.VILLAGE if area.level == AreaLevel.VILLAGE else AreaLevel.COMMUNE
@@ -151,7 +169,7 @@ def indicator_table(*, user: Any, area: Area, period: str, with_breakdown: bool 
         raise Http404
     p = parse_period(period)
     prev = p.same_period_last_year.code
-    inds = [i for i in indicators() if i.applies_to(p.code)]
+    inds = [i for i in reported_indicators(area, p.code) if i.applies_to(p.code)]
     cells = rolled_up(area, [p.code, prev], inds)
     targets = plan_targets(area=area, year=p.year)
     rows = []

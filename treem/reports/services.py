@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,6 +124,102 @@ def indicator_create(
     return ind
 
 
+def indicator_update(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    version: int | None,
+    name: str,
+    code: str,
+    group: str,
+    definition: str,
+    period_type: str,
+    is_active: bool,
+    unit: str | None = None,
+    disaggregations: list[str] | None = None,
+) -> Indicator:
+    """An administrator corrects an indicator's name, TT13 code, group, definition and
+    reporting periods, or stops using it (it leaves the tables of periods without a value
+    of it; the values stored are kept and still shown where they were reported).
+
+    A computed indicator's unit and disaggregations are its computation's. A manual or
+    ratio indicator's unit changes only while no value of it is stored, and a
+    disaggregation is removed only while no value is stored under it: the values stored
+    would otherwise read in another unit, or be hidden. `unit` and `disaggregations`
+    None leave them as they are."""
+    if not is_system_admin(actor):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống mới sửa được chỉ tiêu."))
+    with transaction.atomic():
+        ind = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if version is not None and int(version) != ind.version:
+            raise StaleVersion(
+                _(
+                    "Chỉ tiêu “%(name)s” đã được người khác sửa trong lúc bạn sửa: chưa lưu gì. "
+                    "Xem lại rồi bấm Lưu."
+                )
+                % {"name": ind.display_name()}
+            )
+        errors: dict[str, str] = {}
+        if not clean(name):
+            errors["name"] = _("Tên chỉ tiêu không được để trống.")
+        if group not in IndicatorGroup.values:
+            errors["group"] = _("Nhóm chỉ tiêu không hợp lệ.")
+        if period_type not in PeriodType.values:
+            errors["period_type"] = _("Kỳ báo cáo không hợp lệ.")
+        stored = DataValue.objects.filter(indicator=ind)
+        if unit is not None and unit != ind.unit:
+            if ind.formula == FormulaKind.COMPUTED:
+                errors["unit"] = _("Đơn vị tính của chỉ tiêu tính tự động không đổi được.")
+            elif unit not in IndicatorUnit.values:
+                errors["unit"] = _("Đơn vị tính không hợp lệ.")
+            elif stored.exists():
+                errors["unit"] = _(
+                    "Chỉ tiêu đã có số liệu: không đổi được đơn vị tính (số liệu đã nhập sẽ "
+                    "bị hiểu sai). Hãy thêm một chỉ tiêu mới."
+                )
+        if disaggregations is not None and set(disaggregations) != set(ind.disaggregations):
+            bad = [d for d in disaggregations if d not in Dimension.values]
+            removed = sorted(set(ind.disaggregations) - set(disaggregations))
+            names = dict(Dimension.choices)
+            in_use = [
+                str(names.get(d, d))
+                for d in removed
+                if stored.filter(
+                    Q(disaggregation__startswith=f"{d}=") | Q(disaggregation__contains=f";{d}=")
+                ).exists()
+            ]
+            if ind.formula == FormulaKind.COMPUTED:
+                errors["disaggregations"] = _(
+                    "Phân tổ của chỉ tiêu tính tự động do phép tính quy định, không đổi được."
+                )
+            elif bad:
+                errors["disaggregations"] = _("Phân tổ không hợp lệ: %(dims)s.") % {
+                    "dims": ", ".join(bad)
+                }
+            elif in_use:
+                errors["disaggregations"] = _("Không bỏ được phân tổ đã có số liệu: %(dims)s.") % {
+                    "dims": ", ".join(in_use)
+                }
+        if errors:
+            raise ValidationError(errors)
+        before = snapshot(ind)
+        ind.name = clean(name)
+        ind.code = clean(code)
+        ind.group = group
+        ind.definition = definition.strip()
+        ind.period_type = period_type
+        ind.is_active = is_active
+        if unit is not None:
+            ind.unit = unit
+        if disaggregations is not None:
+            ind.disaggregations = sorted(set(disaggregations))
+        ind.version += 1
+        ind.save()
+        old, new = diff(before, snapshot(ind))
+        audit(actor=actor, action="indicator.update", obj=ind, before=old, after=new)
+        return ind
+
+
 # -- locking -----------------------------------------------------------------------------
 
 
@@ -197,6 +294,11 @@ def manual_value_set(
             _("Chỉ tiêu “%(name)s” được tính tự động, không nhập tay.")
             % {"name": indicator.display_name()}
         )
+    if not indicator.is_active:
+        raise ValidationError(
+            _("Chỉ tiêu “%(name)s” đã ngừng dùng: không nhập số liệu mới.")
+            % {"name": indicator.display_name()}
+        )
     if not indicator.applies_to(p.code):
         raise ValidationError(
             _("Chỉ tiêu “%(name)s” không báo cáo trong kỳ %(period)s.")
@@ -209,7 +311,7 @@ def manual_value_set(
         raise ValidationError(
             _("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": indicator.display_name()}
         )
-    key = {  # the values' unique key: the area by its level and path
+    key: dict[str, Any] = {  # the values' unique key: the area by its level and path
         "indicator": indicator,
         "period": p.code,
         "area_level": area.level,

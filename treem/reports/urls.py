@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("chi-tieu/", views.indicator_list, name="indicator_list"),
+    path("chi-tieu/<slug:slug>/sua/", views.indicator_edit, name="indicator_edit"),
     path("ky/<str:period>/<str:key>/", views.report_detail, name="report_detail"),
     path("ky/<str:period>/<str:key>/lap/", views.report_create, name="report_create"),
     path("ky/<str:period>/<str:key>/nhap-so-lieu/", views.manual_values, name="manual_values"),

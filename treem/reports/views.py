@@ -9,20 +9,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from treem.core.access import Cap, has_capability, is_system_admin, user_agency_ids
 from treem.core.current import current_area
 from treem.core.errors import StaleVersion
-from treem.core.forms import typed_over
+from treem.core.forms import errors_to_form, saved_differences, typed_over
 from treem.core.i18n import in_record_language
 from treem.core.models import Agency, Area, AreaLevel
 from treem.reports import selectors, services
 from treem.reports.exports import report_docx, table_xlsx
-from treem.reports.forms import IndicatorForm, NarrativeForm, ReturnForm, UnitReportForm
+from treem.reports.forms import (
+    IndicatorEditForm,
+    IndicatorForm,
+    NarrativeForm,
+    ReturnForm,
+    UnitReportForm,
+)
 from treem.reports.labels import dimension_name
 from treem.reports.models import FormulaKind, Indicator, Report, ReportStatus, RunStatus
 from treem.reports.periods import Period, due_date, parse_period, recent_periods
@@ -325,7 +331,8 @@ def indicator_detail(request: HttpRequest, slug: str, period: str, key: str) -> 
     user: Any = request.user
     area = selectors.area_for_reports(user=user, key=key)
     p = _period(period)
-    ind = selectors.indicators().filter(slug=slug).first()
+    # a report keeps an indicator no longer used where it has a value (`indicator_table`)
+    ind = selectors.indicators(active_only=False).filter(slug=slug).first()
     if ind is None:
         raise Http404
     rows = selectors.drilldown(user=user, area=area, period=p.code, indicator=ind)
@@ -363,13 +370,49 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("reports:indicator_list")
             except ValidationError as exc:
-                for fieldname, errs in exc.message_dict.items():
-                    for e in errs:
-                        form.add_error(fieldname if fieldname in form.fields else None, e)
+                errors_to_form(form, exc)
     return render(
         request,
         "reports/indicator_list.html",
         {"indicators": selectors.indicators(active_only=False), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """An administrator corrects an indicator or stops using it. An edit refused because
+    someone else saved meanwhile keeps what was typed and lists their values where they
+    differ; the next save goes over theirs, knowingly."""
+    user: Any = request.user
+    if not is_system_admin(user):
+        raise Http404
+    ind = get_object_or_404(selectors.indicators(active_only=False), slug=slug)
+    form = IndicatorEditForm(request.POST or None, indicator=ind)
+    saved_meanwhile: list[tuple[Any, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(actor=user, indicator=ind, **form.service_kwargs())
+        except StaleVersion as exc:
+            ind = Indicator.objects.get(pk=ind.pk)
+            form = IndicatorEditForm(typed_over(request.POST, ind.version), indicator=ind)
+            form.is_valid()
+            typed = {k: v for k, v in form.service_kwargs().items() if k in form.fields}
+            typed.pop("version", None)
+            saved_meanwhile = saved_differences(form, typed, ind)
+            form.add_error(None, " ".join(exc.messages))
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Đã lưu chỉ tiêu “%(name)s”.") % {"name": ind.display_name()}
+            )
+            return redirect("reports:indicator_list")
+    return render(
+        request,
+        "reports/indicator_edit.html",
+        {"indicator": ind, "form": form, "saved_meanwhile": saved_meanwhile},
+        status=409 if saved_meanwhile else (422 if form.errors else 200),
     )
 
 
