@@ -23,10 +23,14 @@ def test_demo_seed_imports_the_plans_once(world: World) -> None:
     assert TaskProgress.objects.filter(recorded_by=world.focal_point).count() == 3
     assert plan.tasks.filter(status=TaskStatus.DONE).count() == 3
     assert TargetMeasurement.objects.count() == 4
-    # the officer linked the first target to the supported rate: the report shows it
-    linked = plan.targets.exclude(indicator_slug="")
-    assert [t.indicator_slug for t in linked] == ["special_circumstances_supported_pct"]
-    assert "hoàn cảnh đặc biệt" in linked[0].text
+    # the officer linked the first target to the supported rate and the swimming one to
+    # the manual indicator the reports demo adds: the report shows them
+    linked = plan.targets.exclude(indicator_slug="").order_by("position")
+    assert [t.indicator_slug for t in linked] == [
+        "special_circumstances_supported_pct",
+        "swimming_taught_pct",
+    ]
+    assert "hoàn cảnh đặc biệt" in linked[0].text and "học bơi" in linked[1].text
     deadlines = report_deadlines_for(world.commune, 2026)
     assert deadlines["6_months"].units_due.isoformat() == "2026-05-10"
     assert deadlines["6_months"].area_due.isoformat() == "2026-05-15"

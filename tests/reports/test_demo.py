@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed(world: World) -> None:
-    ctx = demo_context(world, {"nghiahung": world.officer, "tinh": world.province_officer})
+    ctx = demo_context(
+        world,
+        {"nghiahung": world.officer, "tinh": world.province_officer, "admin": world.admin},
+    )
     demo.seed(ctx)
     demo.seed(ctx)  # idempotent: a second run keeps the reports
 
@@ -98,3 +101,52 @@ def test_each_computation_is_dated_before_the_report_it_fed(
     assert logged.exists()
     assert all(timezone.localdate(a.at).year in (2024, 2025, 2026) for a in logged)
     assert not logged.filter(at__date__gt=dt.date(2026, 11, 6)).exists()
+
+
+def test_the_demo_reports_a_manual_indicator_beside_its_plan_target(
+    world: World, client_for, monkeypatch
+) -> None:
+    """The administrator's swimming indicator, with Nghĩa Hưng's value each period entered
+    before the report was sent, and by sex in 2026: the annual report shows it beside
+    last year's and the plan's target."""
+    from decimal import Decimal
+
+    from treem.plans.models import Plan, PlanStatus, PlanTarget
+    from treem.reports.models import DataValue, Indicator
+
+    monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 12, 6))
+    plan = Plan.objects.create(
+        area=world.commune, year=2026, title="Kế hoạch 2026", status=PlanStatus.ISSUED
+    )
+    PlanTarget.objects.create(
+        plan=plan,
+        text="60% trẻ em từ 6 đến 16 tuổi được học bơi",
+        value=Decimal(60),
+        unit="%",
+        indicator_slug="swimming_taught_pct",
+    )
+    _seed(world)
+    swim = Indicator.objects.get(slug="swimming_taught_pct")
+    assert swim.is_manual and swim.unit == "percent"
+    values = DataValue.objects.filter(indicator=swim, area=world.commune)
+    assert values.get(period="2026", disaggregation="").value == Decimal("58.6")
+    assert values.get(period="2026", disaggregation="sex=female").value == Decimal("57.2")
+    assert set(values.values_list("period", flat=True)) == {
+        "2024H1",
+        "2024",
+        "2025H1",
+        "2025",
+        "2026H1",
+        "2026",
+    }
+    from treem.core.models import AuditLog
+
+    sent = Report.objects.get(area=world.commune, period="2026").submitted_at
+    entered = AuditLog.objects.filter(action="datavalue.set", area=world.commune)
+    assert entered.count() == 10  # each period's total, and 2026's by sex
+    assert max(a.at for a in entered) < sent  # entered before the report went up
+    assert min(a.at for a in entered).year == 2024
+    body = client_for(world.officer).get(f"/bao-cao/ky/2026/{world.commune.key}/").content
+    row = body.decode().split("được học bơi", 1)[1].split("</tr>", 1)[0]
+    cells = [c.strip() for c in re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)]
+    assert cells[:3] == ["58,6%", "42,8%", "60%"]  # this year, last year, the target

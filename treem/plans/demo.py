@@ -38,9 +38,10 @@ PROGRESS = [
 ]
 MEASUREMENTS = [(0, "100"), (1, "96.5"), (2, "11.8"), (3, "92")]
 # Targets the officer links to an indicator (the plan page's "mã chỉ số"), so the report
-# shows the target beside the computed value: "100% of children in special circumstances
-# managed and supported" is the supported rate.
-LINKS = [(0, "special_circumstances_supported_pct")]
+# shows the target beside the value: "100% of children in special circumstances managed
+# and supported" is the supported rate; the swimming target is the manual indicator the
+# administrator adds for it (`treem.reports.demo`).
+LINKS = [(0, "special_circumstances_supported_pct"), (5, "swimming_taught_pct")]
 
 
 def _on(day: dt.date, hour: int) -> dt.datetime:

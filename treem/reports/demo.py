@@ -3,7 +3,8 @@
 
 The two earlier years (2024H1, 2024, 2025H1, 2025) are computed too, from the same
 registry and cases as they stood then, so both trend charts (6-month and annual) have
-points to join.
+points to join. A manual indicator an administrator added (the share of children taught
+to swim, for the plan's target) has Nghĩa Hưng's value for each period.
 
 Runs after the registry, cases and plans seeders. Idempotent: a second run keeps the report.
 The submissions are dated before the default due dates (12/05/2026 for 15/05, 10/11/2026
@@ -14,16 +15,22 @@ on time.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from treem.core.demo import DemoContext, audit_at
+from treem.core.demo import DemoContext, audit_at, set_up_on
 from treem.core.models import AgencyKind
 from treem.reports import selectors, services
 from treem.reports.models import (
     LOCKING,
     ComputationRun,
+    DataValue,
+    Dimension,
+    Indicator,
+    IndicatorGroup,
+    IndicatorUnit,
     Report,
     ReportEvent,
     ReportStatus,
@@ -67,13 +74,30 @@ PROPOSALS = (
 )
 
 
+# The manual indicator the administrator added when TreEm was set up, for the plan's
+# swimming target, and what Nghĩa Hưng measured each period (% of children aged 6-16
+# taught to swim; by sex from 2026), entered the day its figures were computed.
+SWIMMING = "swimming_taught_pct"
+SWIM_TAUGHT = {
+    "2024H1": ("24", {}),
+    "2024": ("31.5", {}),
+    "2025H1": ("35", {}),
+    "2025": ("42.8", {}),
+    PERIOD: ("47.3", {"female": "45.1", "male": "49.4"}),
+    ANNUAL: ("58.6", {"female": "57.2", "male": "59.9"}),
+}
+
+
 def seed(ctx: DemoContext, stdout: Any = None) -> None:
     province_officer = ctx.users["tinh"]
     periods = [PERIOD, *_open_annual()]
+    swimming = _swimming_indicator(ctx)
     for commune in (ctx.commune, ctx.other_commune):
         for period in (*HISTORY, *periods):
             if not Report.objects.filter(area=commune, period=period, status__in=LOCKING).exists():
                 _compute(province_officer, commune, period)
+                if commune == ctx.commune:
+                    _swimming_values(ctx, swimming, period)
     for period in periods:
         _submit(ctx, period)
     if stdout is not None:
@@ -81,6 +105,44 @@ def seed(ctx: DemoContext, stdout: Any = None) -> None:
             f"reports: {', '.join((*HISTORY, *periods))} computed for 2 communes, "
             f"Nghĩa Hưng's {' and '.join(periods)} reports submitted\n"
         )
+
+
+def _swimming_indicator(ctx: DemoContext) -> Indicator:
+    found = Indicator.objects.filter(slug=SWIMMING).first()
+    if found is not None:
+        return found
+    with audit_at(set_up_on(timezone.localdate())):
+        return services.indicator_create(
+            actor=ctx.users["admin"],
+            slug=SWIMMING,
+            name="Tỷ lệ trẻ em từ 6 đến 16 tuổi được học bơi",
+            group=IndicatorGroup.CULTURE,
+            unit=IndicatorUnit.PERCENT,
+            disaggregations=[Dimension.SEX],
+            definition=(
+                "Số trẻ em từ 6 đến 16 tuổi được học bơi, kỹ năng an toàn trong môi trường "
+                "nước trong kỳ / số trẻ em từ 6 đến 16 tuổi × 100 (theo danh sách các lớp "
+                "dạy bơi của trường học, Đoàn Thanh niên)."
+            ),
+        )
+
+
+def _swimming_values(ctx: DemoContext, swimming: Indicator, period: str) -> None:
+    """Nghĩa Hưng's measured share for `period`, entered as the figures were computed
+    (once: a second run finds it entered)."""
+    if DataValue.objects.filter(indicator=swimming, period=period).exists():
+        return
+    total, by_sex = SWIM_TAUGHT[period]
+    with audit_at(_computed_on(ctx.commune, period) + dt.timedelta(minutes=30)):
+        for key, value in [("", total), *((f"sex={k}", v) for k, v in by_sex.items())]:
+            services.manual_value_set(
+                actor=ctx.users["nghiahung"],
+                indicator=swimming,
+                period=period,
+                area=ctx.commune,
+                value=Decimal(value),
+                disaggregation=key,
+            )
 
 
 def _computed_on(area: Any, period: str) -> dt.datetime:
