@@ -26,6 +26,22 @@ def _swim(w) -> Indicator:
     )
 
 
+def _update(w, ind: Indicator, **changes) -> Indicator:
+    """`services.indicator_update` as the administrator, changing only `changes`."""
+    kwargs = {
+        "actor": w.admin,
+        "indicator": ind,
+        "version": ind.version,
+        "name": ind.name,
+        "code": ind.code,
+        "group": ind.group,
+        "definition": ind.definition,
+        "period_type": ind.period_type,
+        "is_active": ind.is_active,
+    }
+    return services.indicator_update(**{**kwargs, **changes})
+
+
 def _form(ind: Indicator, **changes) -> dict:
     data = {
         "version": str(ind.version),
@@ -64,17 +80,7 @@ def test_the_administrator_corrects_an_indicator_and_the_edit_is_audited(
     field = res.content.decode().split('for="id_name"', 1)[1].split("</div>", 1)[0]
     assert "Trường này là bắt buộc." in field
     with pytest.raises(ValidationError) as refused:  # the service says so too
-        services.indicator_update(
-            actor=w.admin,
-            indicator=swim,
-            version=None,
-            name=" ",
-            code="",
-            group="05",
-            definition="",
-            period_type="both",
-            is_active=True,
-        )
+        _update(w, swim, name=" ")
     assert refused.value.message_dict["name"] == ["Tên chỉ tiêu không được để trống."]
     swim.refresh_from_db()
     assert swim.name == "Tỷ lệ trẻ em được dạy bơi"
@@ -92,17 +98,7 @@ def test_an_edit_over_someone_elses_keeps_the_typed_text_and_shows_theirs(
     swim = _swim(w)
     url = f"/bao-cao/chi-tieu/{swim.slug}/sua/"
     mine = _form(swim, definition="Số trẻ biết bơi / số trẻ 6-16 tuổi × 100")
-    services.indicator_update(
-        actor=w.admin,
-        indicator=swim,
-        version=swim.version,
-        name="Tỷ lệ trẻ em được học bơi",
-        code="",
-        group="05",
-        definition="",
-        period_type="annual",
-        is_active=True,
-    )
+    _update(w, swim, name="Tỷ lệ trẻ em được học bơi", period_type="annual")
     res = client_for(w.admin).post(url, mine)
     assert res.status_code == 409
     page = res.content.decode()
@@ -131,28 +127,22 @@ def test_what_values_are_stored_in_cannot_change_under_them(kids: Kids) -> None:
         value=Decimal("62.5"),
         disaggregation="sex=female",
     )
-    common = {"actor": w.admin, "indicator": swim, "name": swim.name, "code": "", "group": "05"}
-    common.update(definition="", period_type="both", is_active=True)
     with pytest.raises(ValidationError) as refused:
-        services.indicator_update(**common, version=swim.version, unit="number")
+        _update(w, swim, unit="number")
     assert "không đổi được đơn vị tính" in refused.value.message_dict["unit"][0]
     with pytest.raises(ValidationError) as refused:
-        services.indicator_update(**common, version=swim.version, disaggregations=["age_group"])
+        _update(w, swim, disaggregations=["age_group"])
     assert refused.value.message_dict["disaggregations"] == [
         "Không bỏ được phân tổ đã có số liệu: Giới tính."
     ]
     # a disaggregation without values may go, another may come
-    services.indicator_update(**common, version=swim.version, disaggregations=["sex", "ethnicity"])
+    _update(w, swim, disaggregations=["sex", "ethnicity"])
     swim.refresh_from_db()
     assert swim.disaggregations == ["ethnicity", "sex"]
     # a computed indicator's unit and disaggregations are its computation's
     population = Indicator.objects.get(slug="child_population")
     with pytest.raises(ValidationError) as refused:
-        services.indicator_update(
-            **{**common, "indicator": population, "name": population.name},
-            version=population.version,
-            disaggregations=["sex"],
-        )
+        _update(w, population, disaggregations=["sex"])
     assert "do phép tính quy định" in refused.value.message_dict["disaggregations"][0]
 
 
@@ -164,17 +154,7 @@ def test_an_indicator_no_longer_used_stays_in_the_reports_that_have_its_values(
     services.manual_value_set(
         actor=w.officer, indicator=swim, period="2026H1", area=w.commune, value=Decimal("62.5")
     )
-    services.indicator_update(
-        actor=w.admin,
-        indicator=swim,
-        version=swim.version,
-        name=swim.name,
-        code="",
-        group="05",
-        definition="",
-        period_type="both",
-        is_active=False,
-    )
+    _update(w, swim, is_active=False)
     officer = client_for(w.officer)
     sent = officer.get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
     assert "Tỷ lệ trẻ em đươc dạy bơi" in sent and "62,5%" in sent

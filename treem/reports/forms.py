@@ -75,16 +75,42 @@ class UnitReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class IndicatorForm(forms.Form):
+class _IndicatorFields(forms.Form):
+    """What describes an indicator, whether added or corrected."""
+
+    code = forms.CharField(label=_("Mã TT13 (nếu có)"), max_length=20, required=False)
+    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
+    group = forms.ChoiceField(label=_("Nhóm"), choices=IndicatorGroup.choices)
+    unit = forms.ChoiceField(label=_("Đơn vị tính"), choices=IndicatorUnit.choices)
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Phân tổ"),
+        choices=Dimension.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    period_type = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodType.choices)
+    definition = forms.CharField(
+        label=_("Khái niệm, cách tính"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class IndicatorForm(_IndicatorFields):
+    field_order = [
+        "slug",
+        "code",
+        "name",
+        "group",
+        "unit",
+        "formula",
+        "numerator",
+        "denominator",
+        "disaggregations",
+    ]
     slug = forms.SlugField(
         label=_("Mã chỉ tiêu (chữ thường, không dấu)"),
         max_length=60,
         help_text=_("Ví dụ: swimming_taught_pct"),
     )
-    code = forms.CharField(label=_("Mã TT13 (nếu có)"), max_length=20, required=False)
-    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
-    group = forms.ChoiceField(label=_("Nhóm"), choices=IndicatorGroup.choices)
-    unit = forms.ChoiceField(label=_("Đơn vị tính"), choices=IndicatorUnit.choices)
     formula = forms.ChoiceField(
         label=_("Cách tính"),
         choices=[
@@ -98,41 +124,18 @@ class IndicatorForm(forms.Form):
     denominator = forms.ModelChoiceField(
         label=_("Mẫu số (chỉ tiêu tỷ lệ)"), queryset=Indicator.objects.all(), required=False
     )
-    disaggregations = forms.MultipleChoiceField(
-        label=_("Phân tổ"),
-        choices=Dimension.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    period_type = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodType.choices)
-    definition = forms.CharField(
-        label=_("Khái niệm, cách tính"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
 
 
-class IndicatorEditForm(forms.Form):
+class IndicatorEditForm(_IndicatorFields):
     """An indicator's correction (`services.indicator_update`). Its code (slug) and the
     way it is computed stay; the unit and disaggregations of a computed indicator are its
     computation's and are not offered."""
 
+    field_order = ["name", "code"]
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
-    code = forms.CharField(label=_("Mã TT13 (nếu có)"), max_length=20, required=False)
-    group = forms.ChoiceField(label=_("Nhóm"), choices=IndicatorGroup.choices)
-    unit = forms.ChoiceField(label=_("Đơn vị tính"), choices=IndicatorUnit.choices)
-    disaggregations = forms.MultipleChoiceField(
-        label=_("Phân tổ"),
-        choices=Dimension.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    period_type = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodType.choices)
-    definition = forms.CharField(
-        label=_("Khái niệm, cách tính"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
     is_active = forms.BooleanField(
         label=_("Đang dùng"),
         required=False,
@@ -144,20 +147,7 @@ class IndicatorEditForm(forms.Form):
     )
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "version": indicator.version,
-                "name": indicator.name,
-                "code": indicator.code,
-                "group": indicator.group,
-                "unit": indicator.unit,
-                "disaggregations": indicator.disaggregations,
-                "period_type": indicator.period_type,
-                "definition": indicator.definition,
-                "is_active": indicator.is_active,
-            },
-        )
+        kwargs.setdefault("initial", {name: getattr(indicator, name) for name in self.base_fields})
         super().__init__(*args, **kwargs)
         if indicator.formula == FormulaKind.COMPUTED:
             del self.fields["unit"]

@@ -60,6 +60,24 @@ _SLUG = re.compile(r"[a-z0-9_-]+")
 
 
 @transaction.atomic
+def _indicator_errors(*, name: str, group: str, period_type: str) -> dict[str, str]:
+    """What an indicator's name, group and reporting periods are refused for, by field."""
+    errors: dict[str, str] = {}
+    if not clean(name):
+        errors["name"] = _("Tên chỉ tiêu không được để trống.")
+    if group not in IndicatorGroup.values:
+        errors["group"] = _("Nhóm chỉ tiêu không hợp lệ.")
+    if period_type not in PeriodType.values:
+        errors["period_type"] = _("Kỳ báo cáo không hợp lệ.")
+    return errors
+
+
+def _unknown_dimensions(dims: list[str]) -> str:
+    """The refusal of disaggregations TreEm does not know, "" when all are known."""
+    bad = [d for d in dims if d not in Dimension.values]
+    return _("Phân tổ không hợp lệ: %(dims)s.") % {"dims": ", ".join(bad)} if bad else ""
+
+
 def indicator_create(
     *,
     actor: Any,
@@ -90,15 +108,12 @@ def indicator_create(
         )
     elif Indicator.objects.filter(slug=slug).exists():
         errors["slug"] = _("Mã chỉ tiêu “%(slug)s” đã có.") % {"slug": slug}
-    if not clean(name):
-        errors["name"] = _("Tên chỉ tiêu không được để trống.")
-    if group not in IndicatorGroup.values:
-        errors["group"] = _("Nhóm chỉ tiêu không hợp lệ.")
+    errors.update(_indicator_errors(name=name, group=group, period_type=period_type))
     if unit not in IndicatorUnit.values:
         errors["unit"] = _("Đơn vị tính không hợp lệ.")
-    bad = [d for d in disaggregations if d not in Dimension.values]
+    bad = _unknown_dimensions(disaggregations)
     if bad:
-        errors["disaggregations"] = _("Phân tổ không hợp lệ: %(dims)s.") % {"dims": ", ".join(bad)}
+        errors["disaggregations"] = bad
     if formula not in (FormulaKind.MANUAL, FormulaKind.RATIO):
         errors["formula"] = _("Chỉ thêm được chỉ tiêu nhập tay hoặc tỷ lệ.")
     if formula == FormulaKind.RATIO and (numerator is None or denominator is None):
@@ -159,13 +174,7 @@ def indicator_update(
                 )
                 % {"name": ind.display_name()}
             )
-        errors: dict[str, str] = {}
-        if not clean(name):
-            errors["name"] = _("Tên chỉ tiêu không được để trống.")
-        if group not in IndicatorGroup.values:
-            errors["group"] = _("Nhóm chỉ tiêu không hợp lệ.")
-        if period_type not in PeriodType.values:
-            errors["period_type"] = _("Kỳ báo cáo không hợp lệ.")
+        errors = _indicator_errors(name=name, group=group, period_type=period_type)
         stored = DataValue.objects.filter(indicator=ind)
         if unit is not None and unit != ind.unit:
             if ind.formula == FormulaKind.COMPUTED:
@@ -178,7 +187,7 @@ def indicator_update(
                     "bị hiểu sai). Hãy thêm một chỉ tiêu mới."
                 )
         if disaggregations is not None and set(disaggregations) != set(ind.disaggregations):
-            bad = [d for d in disaggregations if d not in Dimension.values]
+            bad = _unknown_dimensions(disaggregations)
             removed = sorted(set(ind.disaggregations) - set(disaggregations))
             names = dict(Dimension.choices)
             in_use = [
@@ -193,9 +202,7 @@ def indicator_update(
                     "Phân tổ của chỉ tiêu tính tự động do phép tính quy định, không đổi được."
                 )
             elif bad:
-                errors["disaggregations"] = _("Phân tổ không hợp lệ: %(dims)s.") % {
-                    "dims": ", ".join(bad)
-                }
+                errors["disaggregations"] = bad
             elif in_use:
                 errors["disaggregations"] = _("Không bỏ được phân tổ đã có số liệu: %(dims)s.") % {
                     "dims": ", ".join(in_use)
