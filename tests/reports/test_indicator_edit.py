@@ -154,8 +154,12 @@ def test_an_indicator_no_longer_used_stays_in_the_reports_that_have_its_values(
     services.manual_value_set(
         actor=w.officer, indicator=swim, period="2026H1", area=w.commune, value=Decimal("62.5")
     )
-    _update(w, swim, is_active=False)
     officer = client_for(w.officer)
+    # reported yearly from now on: the half-year that has its value still shows it
+    swim = _update(w, swim, period_type="annual")
+    assert "62,5%" in officer.get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
+    assert "dạy bơi" not in officer.get(f"/bao-cao/ky/2025H1/{w.commune.key}/").content.decode()
+    swim = _update(w, swim, period_type="both", is_active=False)
     sent = officer.get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
     assert "Tỷ lệ trẻ em đươc dạy bơi" in sent and "62,5%" in sent
     detail = f"/bao-cao/ky/2026H1/{w.commune.key}/chi-tieu/{swim.slug}/"

@@ -57,21 +57,23 @@ def indicators(*, active_only: bool = True) -> QuerySet[Indicator]:
 
 
 def reported_indicators(area: Area, period: str) -> list[Indicator]:
-    """The indicators of `area`'s table for `period`: those in use, and those no longer
-    used that have a value there (a report keeps what it reported). The second query
-    runs only when some indicator is out of use, and reads the values' key by indicator."""
+    """The indicators of `area`'s table for `period`: those in use that report in such a
+    period, and any other that has a value there (one no longer used, or moved to other
+    periods since: a report keeps what it reported). The second query runs only when
+    some indicator is out of use or reports in other periods, and reads the values' key
+    by indicator."""
     inds = list(indicators(active_only=False))
-    retired = [i.pk for i in inds if not i.is_active]
+    others = [i.pk for i in inds if not (i.is_active and i.applies_to(period))]
     kept: set[int] = set()
-    if retired:
+    if others:
         kept = set(
             DataValue.objects.filter(
-                under_paths(data_paths(area)), indicator_id__in=retired, period=period
+                under_paths(data_paths(area)), indicator_id__in=others, period=period
             )
             .values_list("indicator_id", flat=True)
             .distinct()
         )
-    return [i for i in inds if i.is_active or i.pk in kept]
+    return [i for i in inds if (i.is_active and i.applies_to(period)) or i.pk in kept]
 
 
 def _value_level(area: Area) -> int:
@@ -169,7 +171,7 @@ def indicator_table(*, user: Any, area: Area, period: str, with_breakdown: bool 
         raise Http404
     p = parse_period(period)
     prev = p.same_period_last_year.code
-    inds = [i for i in reported_indicators(area, p.code) if i.applies_to(p.code)]
+    inds = reported_indicators(area, p.code)
     cells = rolled_up(area, [p.code, prev], inds)
     targets = plan_targets(area=area, year=p.year)
     rows = []

@@ -59,7 +59,6 @@ def disaggregation_key(parts: dict[str, str]) -> str:
 _SLUG = re.compile(r"[a-z0-9_-]+")
 
 
-@transaction.atomic
 def _indicator_errors(*, name: str, group: str, period_type: str) -> dict[str, str]:
     """What an indicator's name, group and reporting periods are refused for, by field."""
     errors: dict[str, str] = {}
@@ -78,6 +77,7 @@ def _unknown_dimensions(dims: list[str]) -> str:
     return _("Phân tổ không hợp lệ: %(dims)s.") % {"dims": ", ".join(bad)} if bad else ""
 
 
+@transaction.atomic
 def indicator_create(
     *,
     actor: Any,
@@ -188,25 +188,25 @@ def indicator_update(
                 )
         if disaggregations is not None and set(disaggregations) != set(ind.disaggregations):
             bad = _unknown_dimensions(disaggregations)
-            removed = sorted(set(ind.disaggregations) - set(disaggregations))
-            names = dict(Dimension.choices)
-            in_use = [
-                str(names.get(d, d))
-                for d in removed
-                if stored.filter(
-                    Q(disaggregation__startswith=f"{d}=") | Q(disaggregation__contains=f";{d}=")
-                ).exists()
-            ]
             if ind.formula == FormulaKind.COMPUTED:
                 errors["disaggregations"] = _(
                     "Phân tổ của chỉ tiêu tính tự động do phép tính quy định, không đổi được."
                 )
             elif bad:
                 errors["disaggregations"] = bad
-            elif in_use:
-                errors["disaggregations"] = _("Không bỏ được phân tổ đã có số liệu: %(dims)s.") % {
-                    "dims": ", ".join(in_use)
-                }
+            else:
+                names = dict(Dimension.choices)
+                in_use = [
+                    str(names.get(d, d))
+                    for d in sorted(set(ind.disaggregations) - set(disaggregations))
+                    if stored.filter(
+                        Q(disaggregation__startswith=f"{d}=") | Q(disaggregation__contains=f";{d}=")
+                    ).exists()
+                ]
+                if in_use:
+                    errors["disaggregations"] = _(
+                        "Không bỏ được phân tổ đã có số liệu: %(dims)s."
+                    ) % {"dims": ", ".join(in_use)}
         if errors:
             raise ValidationError(errors)
         before = snapshot(ind)
