@@ -5,6 +5,7 @@ the officer fixes it and resubmits; the province approves; the values are then l
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -148,3 +149,58 @@ def test_trend_chart_keeps_small_indicators_readable_beside_the_population(
 
     assert largest(special["values"]) * 3 < largest(population["values"])  # much smaller
     assert special["height"] > 0.5, special  # its highest point in the chart's upper half
+
+
+def test_two_tabs_entering_manual_values_overwrite_nothing_unknowingly(
+    kids: Kids,  # noqa: F811
+    live_server: Any,
+    page: Any,
+    browser: Any,
+) -> None:
+    """Two pages of the manual values open: the first saves the girls' share; the second,
+    loaded before, saves the total and another girls' share: refused, the first's value
+    listed, what was typed kept; its officer keeps the first's share and saves: both
+    values stand. A box the second page did not change never conflicts."""
+    w = kids.world
+    services.indicator_create(
+        actor=w.admin,
+        slug="swimming_taught_pct",
+        name="Tỷ lệ trẻ em được dạy bơi",
+        group="05",
+        unit="percent",
+        disaggregations=["sex"],
+    )
+    report = f"{live_server.url}/bao-cao/ky/{PERIOD}/{w.commune.key}/"
+    log_in(page, live_server, "canbo", PASSWORD)
+    page.goto(report)
+    page.click("#enter-values")
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    other = context.new_page()
+    other.set_default_timeout(15000)
+    log_in(other, live_server, "canbo", PASSWORD)
+    other.goto(page.url)
+    girls, total = (
+        'input[name="v:swimming_taught_pct:sex=female"]',
+        'input[name="v:swimming_taught_pct:"]',
+    )
+
+    page.fill(girls, "45,5")
+    page.click("#manual-values button")
+    page.wait_for_selector("text=Đã lưu 1 số liệu nhập tay.")
+
+    other.fill(total, "47")
+    other.fill(girls, "50")
+    other.click("#manual-values button")
+    other.wait_for_selector("#manual-errors")
+    assert "Nữ: người khác vừa lưu 45,5%" in other.inner_text("#manual-errors")
+    assert (other.input_value(total), other.input_value(girls)) == ("47", "50")
+    values = DataValue.objects.filter(indicator__slug="swimming_taught_pct")
+    assert not values.filter(disaggregation="").exists()  # all or none
+    other.fill(girls, "45,5")  # the first page's share is the right one
+    other.click("#manual-values button")
+    other.wait_for_selector("text=Đã lưu 1 số liệu nhập tay.")
+    stored = dict(values.values_list("disaggregation", "value"))
+    assert stored == {"": 47, "sex=female": Decimal("45.5")}
+    row = other.locator("#indicators tr[data-slug=swimming_taught_pct] td.value")
+    assert row.inner_text().strip() == "47,0%"
+    context.close()

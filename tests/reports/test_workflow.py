@@ -155,13 +155,14 @@ def test_manual_indicator_zero_is_distinct_from_missing(kids: Kids, client_for) 
     services.report_create(actor=w.officer, area=w.commune, period="2026H1")
     client = client_for(w.officer)
     url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
-    res = client.post(url, {"value_swimming_taught_pct": "abc"}, follow=True)
-    assert "Tỷ lệ trẻ em được dạy bơi: “abc” không phải là số." in res.content.decode()
-    client.post(url, {"value_swimming_taught_pct": "0"})
+    box = "v:swimming_taught_pct:"
+    res = client.post(url, {box: "abc"})
+    assert "Tỷ lệ trẻ em được dạy bơi · Tổng số: “abc” không phải là số." in res.content.decode()
+    client.post(url, {box: "0", "was:swimming_taught_pct:": ""})
     assert DataValue.objects.get(indicator=swim, area=w.commune).value == 0
-    client.post(url, {"value_swimming_taught_pct": ""})
+    client.post(url, {box: "", "was:swimming_taught_pct:": "0"})
     assert not DataValue.objects.filter(indicator=swim, area=w.commune).exists()
-    res = client.post(url, {"value_swimming_taught_pct": "120"}, follow=True)
+    res = client.post(url, {box: "120"})
     assert "không được lớn hơn 100%" in res.content.decode()
     assert Indicator.objects.filter(slug="swimming_taught_pct").exists()
 

@@ -60,3 +60,23 @@ def key_label(key: str) -> str:
 
 def dimension_name(dim: str) -> str:
     return str(dict(Dimension.choices).get(dim, dim))
+
+
+def dimension_values(dim: str) -> list[tuple[str, str]]:
+    """(value, label) of each category of a disaggregation, in the order a form lists
+    them: the boxes of a manual indicator's values."""
+    from treem.reports.computations import AGE_GROUPS
+
+    if dim == "sex":
+        values = ["male", "female"]
+    elif dim == "age_group":
+        values = [g for g, _low, _high in AGE_GROUPS]
+    elif dim == "ethnicity":
+        values = list(_ethnicities())
+    elif dim == "id_problem":
+        values = ["missing", "invalid"]
+    elif dim in CHOICES:
+        values = list(CHOICES[dim].values)
+    else:
+        values = []
+    return [(v, value_label(dim, v)) for v in values]

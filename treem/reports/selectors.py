@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability, scoped, user_agency_ids
 from treem.core.models import Agency, Area, AreaLevel
@@ -26,6 +27,7 @@ from treem.reports.models import (
     LOCKING,
     ComputationRun,
     DataValue,
+    Dimension,
     FormulaKind,
     Indicator,
     IndicatorUnit,
@@ -74,6 +76,41 @@ def reported_indicators(area: Area, period: str) -> list[Indicator]:
             .distinct()
         )
     return [i for i in inds if (i.is_active and i.applies_to(period)) or i.pk in kept]
+
+
+@dataclass
+class ManualBox:
+    """One box of the manual values page: an indicator's total or one category."""
+
+    key: str  # the disaggregation key, "" for the total
+    label: str  # "Tổng số", "Nữ"
+    stored: Decimal | None  # the value stored now, None when missing
+    dimension: str = ""  # the disaggregation's name, "" for the total
+
+
+def manual_boxes(*, area: Area, period: str) -> list[tuple[Indicator, list[ManualBox]]]:
+    """The manual indicators a commune reports for `period`, each with a box for its
+    total and one per category of each of its disaggregations, and the values stored
+    (one query for the values)."""
+    from treem.reports.labels import dimension_values
+
+    inds = [i for i in indicators().filter(formula=FormulaKind.MANUAL) if i.applies_to(period)]
+    stored = {
+        (v.indicator_id, v.disaggregation): v.value
+        for v in DataValue.objects.filter(
+            indicator__in=inds, period=period, area_level=area.level, area_path=area.path
+        )
+    }
+    names = dict(Dimension.choices)
+    result = []
+    for ind in inds:
+        boxes = [ManualBox("", str(_("Tổng số")), stored.get((ind.pk, "")))]
+        for dim in ind.disaggregations:
+            for value, label in dimension_values(dim):
+                key = f"{dim}={value}"
+                boxes.append(ManualBox(key, label, stored.get((ind.pk, key)), str(names[dim])))
+        result.append((ind, boxes))
+    return result
 
 
 def _value_level(area: Area) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,7 @@ from treem.core.text import clean
 from treem.reports import selectors
 from treem.reports.computations import COMPUTATIONS
 from treem.reports.engine import shares_scan, write_computed, write_computed_many
+from treem.reports.formatting import fmt
 from treem.reports.models import (
     LOCKING,
     ComputationRun,
@@ -241,7 +243,7 @@ def locked_paths(period: str, paths: list[str]) -> list[str]:
     )
 
 
-def _locking_report(area: Area, period: str) -> Report | None:
+def locking_report(area: Area, period: str) -> Report | None:
     """The commune's report for the period when it locks the values (sent or approved)."""
     commune = area.parent if area.level == AreaLevel.VILLAGE and area.parent else area
     return selectors.commune_report_sent(commune, period)
@@ -263,8 +265,9 @@ def locked_message(report: Report) -> str:
 # -- manual values -----------------------------------------------------------------------
 
 
-def parse_value(raw: Any, *, label: str) -> Decimal | None:
-    """ "" means missing (no row); "0" is a zero. Vietnamese decimal commas accepted."""
+def parse_value(raw: Any, *, label: str, percent: bool = False) -> Decimal | None:
+    """ "" means missing (no row); "0" is a zero. Vietnamese decimal commas accepted; a
+    `percent` is at most 100."""
     text = clean(raw).replace(" ", "")
     if text == "":
         return None
@@ -280,7 +283,70 @@ def parse_value(raw: Any, *, label: str) -> Decimal | None:
         ) from exc
     if value < 0:
         raise ValidationError(_("%(label)s: số liệu không được âm.") % {"label": label})
+    if percent and value > 100:
+        raise ValidationError(_("%(name)s: tỷ lệ không được lớn hơn 100%%.") % {"name": label})
     return value
+
+
+@dataclass(frozen=True)
+class ManualEntry:
+    """One box of the manual values page: the value it showed when the page was loaded
+    (`was`) and the value typed (`value`); None is missing."""
+
+    indicator: Indicator
+    disaggregation: str
+    label: str  # "Tỷ lệ trẻ em được học bơi · Nữ", for messages
+    was: Decimal | None
+    value: Decimal | None
+
+
+@transaction.atomic
+def manual_values_save(*, actor: Any, area: Area, period: str, entries: list[ManualEntry]) -> int:
+    """Save the manual values a commune's officer typed, all or none. Only the boxes
+    whose value changed are written, and only where the value stored is still the one
+    the page showed: a value someone else saved meanwhile is not overwritten unknowingly
+    (StaleVersion lists theirs, nothing is saved; the page shows it, and a save made from
+    the page it then shows goes over it). Returns the number of values written."""
+    _require(actor, area, Cap.REPORTS_EDIT)
+    p = parse_period(period)
+    locking = locking_report(area, p.code)
+    if locking is not None:
+        raise ValidationError(locked_message(locking))
+    changed = [e for e in entries if e.value != e.was]
+    if not changed:
+        return 0
+    stored = {
+        (dv.indicator_id, dv.disaggregation): dv.value
+        for dv in DataValue.objects.select_for_update().filter(
+            indicator__in={e.indicator.pk for e in changed},
+            period=p.code,
+            area_level=area.level,
+            area_path=area.path,
+        )
+    }
+    theirs = [
+        (e, stored.get((e.indicator.pk, e.disaggregation)))
+        for e in changed
+        if stored.get((e.indicator.pk, e.disaggregation)) != e.was
+    ]
+    if theirs:
+        raise StaleVersion(
+            [
+                _("%(label)s: người khác vừa lưu %(value)s.")
+                % {"label": e.label, "value": fmt(v, e.indicator.unit)}
+                for e, v in theirs
+            ]
+        )
+    for e in changed:
+        manual_value_set(
+            actor=actor,
+            indicator=e.indicator,
+            period=p.code,
+            area=area,
+            value=e.value,
+            disaggregation=e.disaggregation,
+        )
+    return len(changed)
 
 
 @transaction.atomic
@@ -311,7 +377,7 @@ def manual_value_set(
             _("Chỉ tiêu “%(name)s” không báo cáo trong kỳ %(period)s.")
             % {"name": indicator.display_name(), "period": p.code}
         )
-    locking = _locking_report(area, p.code)
+    locking = locking_report(area, p.code)
     if locking is not None:
         raise ValidationError(locked_message(locking))
     if indicator.unit == IndicatorUnit.PERCENT and value is not None and value > 100:
@@ -398,7 +464,7 @@ def computation_start(*, actor: Any, area: Area, period: str) -> ComputationRun:
     p = parse_period(period)
     if area.level not in (AreaLevel.PROVINCE, AreaLevel.COMMUNE) or area.is_legacy:
         raise ValidationError(_("Chỉ tính số liệu cho tỉnh hoặc xã, phường đang có hiệu lực."))
-    locking = _locking_report(area, p.code) if area.level == AreaLevel.COMMUNE else None
+    locking = locking_report(area, p.code) if area.level == AreaLevel.COMMUNE else None
     if locking is not None:  # nothing of the commune would be computed
         raise ValidationError(locked_message(locking))
     # The indicators sharing the children scan come first: one step computes them all.

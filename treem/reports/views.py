@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from treem.core.access import Cap, has_capability, is_system_admin, user_agency_ids
@@ -30,7 +31,13 @@ from treem.reports.forms import (
     UnitReportForm,
 )
 from treem.reports.labels import dimension_name
-from treem.reports.models import FormulaKind, Indicator, Report, ReportStatus, RunStatus
+from treem.reports.models import (
+    Indicator,
+    IndicatorUnit,
+    Report,
+    ReportStatus,
+    RunStatus,
+)
 from treem.reports.periods import Period, due_date, parse_period, recent_periods
 
 CHART_SLUGS = ["child_population", "special_circumstances", "abused_children", "injured_children"]
@@ -142,6 +149,11 @@ def _render_detail(
         "can_decide": can_decide and report is not None,
         "editable": report is not None and report.is_editable and can_edit,
         "locked": services.locked_message(report) if report and report.is_locked else "",
+        # the manual indicators' page: a commune's officer, while its values are not locked
+        "can_enter": can_edit
+        and not area.is_legacy
+        and not (report and report.is_locked)
+        and any(r.indicator.is_manual and r.indicator.is_active for r in table),
         "run": selectors.latest_run(user=user, area=area, period=p.code),
         "sub_level": _("Thôn") if area.level == AreaLevel.COMMUNE else _("Xã, phường"),
     }
@@ -259,33 +271,121 @@ def report_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(_detail_url(report.area.key, report.period))
 
 
+def _plain(value: Any) -> str:
+    """A value as a box holds it: no thousands separator, a decimal comma ("62,5")."""
+    return "" if value is None else format(value.normalize(), "f").replace(".", ",")
+
+
+def _manual_entries(
+    request: HttpRequest, boxes: list[tuple[Indicator, list[Any]]]
+) -> tuple[list[services.ManualEntry], list[str]]:
+    """The boxes posted, as entries, and the messages of those that are not numbers (each
+    names the indicator and the category)."""
+    entries, errors = [], []
+    for ind, cells in boxes:
+        for box in cells:
+            name = f"{ind.slug}:{box.key}"
+            if f"v:{name}" not in request.POST:
+                continue
+            label = f"{ind.display_name()} · {box.label}"
+            try:
+                value = services.parse_value(
+                    request.POST[f"v:{name}"],
+                    label=label,
+                    percent=ind.unit == IndicatorUnit.PERCENT,
+                )
+                was = services.parse_value(request.POST.get(f"was:{name}", ""), label=label)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            entries.append(services.ManualEntry(ind, box.key, label, was, value))
+    return entries, errors
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
-    """Save the manual indicators typed into the report's table (blank = missing)."""
-    area = selectors.area_for_reports(user=request.user, key=key)
+    """A commune's manual indicators for a period: the total and each category of their
+    disaggregations, saved all or none. A value someone else saved since the page was
+    loaded is not overwritten: the page lists theirs and keeps what was typed, and the
+    next save goes over theirs, knowingly. A refused save keeps what was typed."""
+    user: Any = request.user
+    area = selectors.area_for_reports(user=user, key=key)
     p = _period(period)
-    errors = []
-    saved = 0
-    for ind in selectors.indicators().filter(formula=FormulaKind.MANUAL):
-        field = f"value_{ind.slug}"
-        if field not in request.POST:
-            continue
-        try:
-            value = services.parse_value(request.POST[field], label=ind.display_name())
-            services.manual_value_set(
-                actor=request.user, indicator=ind, period=p.code, area=area, value=value
+    if not (
+        has_capability(user, Cap.REPORTS_EDIT, area)
+        and area.level == AreaLevel.COMMUNE
+        and not area.is_legacy
+    ):
+        raise Http404
+    boxes = selectors.manual_boxes(area=area, period=p.code)
+    locking = services.locking_report(area, p.code)
+    posted = request.method == "POST" and locking is None
+    errors: list[str] = []
+    status = 200
+    if posted:
+        entries, errors = _manual_entries(request, boxes)
+        status = 422
+        if not errors:
+            try:
+                saved = services.manual_values_save(
+                    actor=user, area=area, period=p.code, entries=entries
+                )
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            except StaleVersion as exc:
+                errors, status = exc.messages, 409
+                boxes = selectors.manual_boxes(area=area, period=p.code)  # theirs, to go over
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                if saved:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Đã lưu %(n)d số liệu nhập tay.",
+                            "Đã lưu %(n)d số liệu nhập tay.",
+                            saved,
+                        )
+                        % {"n": saved},
+                    )
+                else:
+                    messages.info(request, _("Không có số liệu nào thay đổi."))
+                return redirect(_detail_url(area.key, p.code))
+    rows = []  # (indicator, its total's box, [(disaggregation, its boxes, shown open)])
+    for ind, cells in boxes:
+        groups: dict[str, list[tuple[Any, str, str, str]]] = {}
+        for box in cells:
+            name = f"{ind.slug}:{box.key}"
+            # the page's own "was" after a refusal for a reason of the typist's own: their
+            # next save still meets what someone else saved since; theirs after a conflict
+            was = request.POST.get(f"was:{name}", "") if status == 422 else _plain(box.stored)
+            text = request.POST.get(f"v:{name}", "") if posted else _plain(box.stored)
+            groups.setdefault(box.dimension, []).append((box, name, text, was))
+        total = groups.pop("")[0]
+        rows.append(
+            (
+                ind,
+                total,
+                [
+                    (dim, shown, len(shown) <= 8 or any(t or w for _b, _n, t, w in shown))
+                    for dim, shown in groups.items()
+                ],
             )
-            saved += 1
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    for e in errors:
-        messages.error(request, e)
-    if saved and not errors:
-        messages.success(request, _("Đã lưu số liệu nhập tay."))
-    return redirect(_detail_url(area.key, p.code))
+        )
+    return render(
+        request,
+        "reports/manual_values.html",
+        {
+            "area": area,
+            "period": p,
+            "rows": rows,
+            "errors": errors,
+            "conflict": status == 409,
+            "locked": services.locked_message(locking) if locking else "",
+        },
+        status=status,
+    )
 
 
 # -- computation with a progress bar -----------------------------------------------------
