@@ -234,3 +234,18 @@ def test_annual_trend_plots_years_in_order(kids: Kids, client_for, api_for, monk
         "6 tháng đầu năm 2025",
         "6 tháng đầu năm 2026",
     ]
+
+
+def test_the_report_links_up_only_for_those_who_may_read_the_level_above(
+    kids: Kids, client_for
+) -> None:
+    """A commune's officer was offered "↑ Tỉnh …", a page that answers her 404."""
+    w = kids.world
+    page = f"/bao-cao/ky/2026H1/{w.commune.key}/"
+    up = f'href="/bao-cao/ky/2026H1/{w.province.key}/"'
+    officer_page = client_for(w.officer).get(page).content.decode()
+    assert up not in officer_page
+    assert client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.province.key}/").status_code == 404
+    assert up in client_for(w.province_officer).get(page).content.decode()
+    village = f"/bao-cao/ky/2026H1/{w.village.key}/"
+    assert f'href="{page}"' in client_for(w.officer).get(village).content.decode()

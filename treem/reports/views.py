@@ -156,6 +156,10 @@ def _render_detail(
         and any(r.indicator.is_manual and r.indicator.is_active for r in table),
         "run": selectors.latest_run(user=user, area=area, period=p.code),
         "sub_level": _("Thôn") if area.level == AreaLevel.COMMUNE else _("Xã, phường"),
+        # the level above, for those who may read it (a commune's officer may not)
+        "up": area.parent is not None
+        and area.level > AreaLevel.PROVINCE
+        and selectors.can_view(user, area.parent),
     }
     if area.level == AreaLevel.COMMUNE:
         ctx["deadline"] = selectors.deadline(area, p, report)
