@@ -145,3 +145,28 @@ def test_no_value_is_entered_once_the_report_has_gone_up(kids: Kids, client_for)
     assert _stored(swim, w) == {}
     detail = officer.get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
     assert 'id="enter-values"' not in detail
+
+
+def test_a_communes_percentage_is_not_read_as_its_provinces(kids: Kids, client_for) -> None:
+    """Only Nghĩa Hưng entered its share of children taught to swim: the province's table
+    showed that 62,5% as the province's. A percentage typed by a commune has no sum (no
+    numerator, no denominator): the province reads "–" and each commune's share below."""
+    w = kids.world
+    swim = _swim(w)
+    services.manual_values_save(
+        actor=w.officer,
+        area=w.commune,
+        period="2026H1",
+        entries=[services.ManualEntry(swim, "", "Tổng số", None, Decimal("62.5"))],
+    )
+    province = client_for(w.province_officer)
+    table = province.get(f"/bao-cao/ky/2026H1/{w.province.key}/").content.decode()
+    row = table.split('data-slug="swimming_taught_pct"', 1)[1].split("</tr>", 1)[0]
+    assert "62,5%" not in row and "–" in row
+    detail = f"/bao-cao/ky/2026H1/{w.province.key}/chi-tieu/swimming_taught_pct/"
+    page = province.get(detail).content.decode()
+    assert 'id="no-sum"' in page
+    drill = page.split('id="drilldown"', 1)[1].split("</table>", 1)[0]
+    assert "62,5%" in drill  # the commune's own share, under its name
+    commune = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
+    assert "62,5%" in commune.split('data-slug="swimming_taught_pct"', 1)[1].split("</tr>")[0]

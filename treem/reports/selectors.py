@@ -137,7 +137,7 @@ def rolled_up(
     """(slug, period, key) -> Cell for `area`: a GROUP BY over area paths, one query.
 
     Ratios are recomputed from the summed numerator and denominator, never averaged; a
-    manual percentage of several communes has no sum (None).
+    manual percentage has no value above its commune (None).
     """
     needed: dict[int, Indicator] = {}
     for ind in inds:
@@ -175,7 +175,9 @@ def rolled_up(
         for (i, p, k), (v, n) in sums.items():
             if i != ind.pk:
                 continue
-            if ind.unit == IndicatorUnit.PERCENT and n > 1:
+            if ind.unit == IndicatorUnit.PERCENT and (n > 1 or area.level < AreaLevel.COMMUNE):
+                # a commune's percentage is not its province's, even the one commune's
+                # that reported: only a ratio of two counts rolls up
                 result[(ind.slug, p, k)] = Cell(None)
             else:
                 result[(ind.slug, p, k)] = Cell(_quantize(v, ind.unit))
