@@ -616,17 +616,23 @@ def test_first_computation_meeting_a_value_stored_meanwhile_falls_back_to_the_me
     fresh = _all_values()
     DataValue.objects.filter(period="2026H1").delete()
     population = Indicator.objects.get(slug="child_population")
-    entered = DataValue.objects.create(
-        indicator=population,
-        period="2026H1",
-        area=w.commune,
-        area_path=w.commune.path,
-        area_level=w.commune.level,
-        province_code=w.commune.province_code,
-        disaggregation="",
-        value=Decimal(12345),
-        source="manual",
-    )
+
+    def enter(indicator: Indicator) -> DataValue:
+        return DataValue.objects.create(
+            indicator=indicator,
+            period="2026H1",
+            area=w.commune,
+            area_path=w.commune.path,
+            area_level=w.commune.level,
+            province_code=w.commune.province_code,
+            disaggregation="",
+            value=Decimal(12345),
+            source="manual",
+        )
+
+    entered = enter(population)
+    # and one of a small indicator, counted and written in one statement when alone
+    cases_entered = enter(Indicator.objects.get(slug="abuse_cases"))
     checked: list[bool] = []
 
     def looks_empty(*args: object) -> bool:
@@ -647,6 +653,11 @@ def test_first_computation_meeting_a_value_stored_meanwhile_falls_back_to_the_me
     assert (
         entered.source == "computed"
         and entered.value == fresh[("child_population", w.commune.key, "")]
+    )
+    cases_entered.refresh_from_db()
+    assert (cases_entered.source, cases_entered.value) == (
+        "computed",
+        fresh[("abuse_cases", w.commune.key, "")],
     )
 
 
