@@ -150,3 +150,30 @@ def test_the_demo_reports_a_manual_indicator_beside_its_plan_target(
     row = body.decode().split("được học bơi", 1)[1].split("</tr>", 1)[0]
     cells = [c.strip() for c in re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)]
     assert cells[:3] == ["58,6%", "42,8%", "60%"]  # this year, last year, the target
+
+
+def test_a_report_sent_before_its_period_ends_counts_what_had_happened_by_then(
+    world: World, client_for, monkeypatch
+) -> None:
+    """The annual report sent on 10/11 had counted the cases received in late November
+    and December (the demo computed at the seed's minute, to the year's end). Each sent
+    period is now counted as of the morning it was computed, and the page says so."""
+    from tests.reports.test_computation import _case
+    from treem.cases.clock import VN_TZ
+    from treem.reports.models import DataValue
+
+    monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 12, 6))
+    for code, day in (("1", dt.date(2026, 10, 1)), ("2", dt.date(2026, 11, 25))):
+        _case(
+            world.commune,
+            code,
+            forms=["violence"],
+            at=dt.datetime.combine(day, dt.time(9), tzinfo=VN_TZ),
+        )
+    _seed(world)
+    cases = DataValue.objects.get(
+        indicator__slug="abuse_cases", period="2026", area=world.commune, disaggregation=""
+    )
+    assert cases.value == 1  # the case of 25/11 came after the report was computed (6/11)
+    body = client_for(world.officer).get(f"/bao-cao/ky/2026/{world.commune.key}/").content
+    assert "số liệu tính đến ngày 06/11/2026" in body.decode()

@@ -160,8 +160,10 @@ def _compute(actor: Any, area: Any, period: str) -> None:
     """A computation run of `period` for `area`, dated (with its audit rows) as
     `_computed_on` says."""
     at = _computed_on(area, period)
-    with audit_at(at):
-        run = services.computation_run_all(actor=actor, area=area, period=period)
+    with audit_at(at):  # counted as of that day: a report sent in May counts to May
+        run = services.computation_run_all(
+            actor=actor, area=area, period=period, as_of=timezone.localdate(at)
+        )
     ComputationRun.objects.filter(pk=run.pk).update(
         created_at=at, finished_at=at + dt.timedelta(seconds=20)
     )

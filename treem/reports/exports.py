@@ -40,7 +40,12 @@ def _lines(text: str | None) -> list[str]:
 
 
 def report_docx(
-    *, report: Report, table: list[Any], units: list[Any], progress: list[Any]
+    *,
+    report: Report,
+    table: list[Any],
+    units: list[Any],
+    progress: list[Any],
+    as_of: Any = None,
 ) -> bytes:
     """The report in the administrative layout (treem.core.docx_admin, as plans use)."""
     p: Period = parse_period(report.period)
@@ -65,6 +70,12 @@ def report_docx(
 
     dx.add_heading(doc, _("I. KẾT QUẢ ĐẠT ĐƯỢC"))
     dx.add_heading(doc, _("1. Số liệu các chỉ tiêu thống kê"), level=2)
+    if as_of is not None:  # the figures were counted before the period's end
+        dx.add_body(
+            doc,
+            _("(Số liệu tính đến ngày %(day)s)") % {"day": as_of.strftime("%d/%m/%Y")},
+            italic=True,
+        )
     rows = []
     for i, row in enumerate(table, start=1):
         ind = row.indicator

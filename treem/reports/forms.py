@@ -158,3 +158,16 @@ class IndicatorEditForm(_IndicatorFields):
         data.setdefault("unit", None)
         data.setdefault("disaggregations", None)
         return data
+
+
+class ComputeForm(forms.Form):
+    """A computation's options: the day the figures are counted as of (blank: the
+    period's end)."""
+
+    as_of = forms.DateField(
+        label=_("Số liệu tính đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("Để trống: tính đến hết kỳ báo cáo."),
+    )

@@ -216,6 +216,8 @@ class ComputationRun(AreaOwned):
     done_steps = models.PositiveSmallIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
     skipped_locked = models.JSONField(default=list)  # area paths whose report locks values
+    # counted as of this day (before the period's end); null: as of the period's end
+    as_of = models.DateField(_("số liệu tính đến ngày"), null=True, blank=True)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

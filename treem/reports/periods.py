@@ -2,14 +2,15 @@
 
 Due dates come from the area's plan (its reporting regime), else the plan of the level
 above, else the defaults of current practice: see `treem.plans.selectors.report_deadlines_for`.
-Figures are counted as of the period end (30/6 or 31/12).
+Figures are counted as of the period end (30/6 or 31/12), or as of an earlier day when
+the officer asks for it ("số liệu tính đến ngày …": `Period.as_of`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,14 +27,28 @@ class Period:
     code: str
     year: int
     semiannual: bool
+    # counted as of this day, before the period's end (a report sent before its period
+    # ends counts what had happened by then); not part of the period's identity
+    cutoff: dt.date | None = field(default=None, compare=False)
 
     @property
     def start(self) -> dt.date:
         return dt.date(self.year, 1, 1)
 
     @property
-    def end(self) -> dt.date:
+    def natural_end(self) -> dt.date:
         return dt.date(self.year, 6, 30) if self.semiannual else dt.date(self.year, 12, 31)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day counted: the period's end, or the day it is counted as of."""
+        return self.cutoff or self.natural_end
+
+    def as_of(self, day: dt.date | None) -> Period:
+        """The period counted as of `day` (None, or a day from its end on: as of its end)."""
+        if day is None or day >= self.natural_end:
+            return replace(self, cutoff=None)
+        return replace(self, cutoff=max(day, self.start))
 
     @property
     def kind(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -459,11 +460,23 @@ def compute_indicators(
 
 
 @transaction.atomic
-def computation_start(*, actor: Any, area: Area, period: str) -> ComputationRun:
+def computation_start(
+    *, actor: Any, area: Area, period: str, as_of: dt.date | None = None
+) -> ComputationRun:
+    """A computation run of every computed indicator for `area` and `period`, counted as
+    of the period's end or, with `as_of`, of an earlier day of the period (a report sent
+    before its period ends states "số liệu tính đến ngày …")."""
     _require(actor, area, Cap.REPORTS_EDIT, Cap.REPORTS_APPROVE)
     p = parse_period(period)
     if area.level not in (AreaLevel.PROVINCE, AreaLevel.COMMUNE) or area.is_legacy:
         raise ValidationError(_("Chỉ tính số liệu cho tỉnh hoặc xã, phường đang có hiệu lực."))
+    if as_of is not None and as_of < p.start:  # a day from the period's end on: its end
+        raise ValidationError(
+            {
+                "as_of": _("Ngày tính đến (%(day)s) ở trước kỳ báo cáo, bắt đầu từ %(start)s.")
+                % {"day": as_of.strftime("%d/%m/%Y"), "start": p.start.strftime("%d/%m/%Y")}
+            }
+        )
     locking = locking_report(area, p.code) if area.level == AreaLevel.COMMUNE else None
     if locking is not None:  # nothing of the commune would be computed
         raise ValidationError(locked_message(locking))
@@ -478,13 +491,18 @@ def computation_start(*, actor: Any, area: Area, period: str) -> ComputationRun:
         status=RunStatus.PENDING,
         started_by=actor,
         skipped_locked=[],
+        as_of=p.as_of(as_of).cutoff,
     )
     audit(
         actor=actor,
         action="reports.compute",
         obj=run,
         area=area,
-        after={"period": p.code, "steps": steps},
+        after={
+            "period": p.code,
+            "steps": steps,
+            "as_of": run.as_of.isoformat() if run.as_of else None,
+        },
         repr_=f"{area.full_name} {p.code}",
     )
     return run
@@ -494,7 +512,7 @@ def computation_step(*, run: ComputationRun) -> ComputationRun:
     """Do the run's next step (one indicator). Idempotent once the run is finished."""
     if run.status in (RunStatus.DONE, RunStatus.FAILED):
         return run
-    p = parse_period(run.period)
+    p = parse_period(run.period).as_of(run.as_of)
     if run.done_steps == 0:
         run.skipped_locked = locked_paths(p.code, data_paths(run.area))
     if run.done_steps < run.total_steps:
@@ -529,8 +547,10 @@ def computation_step(*, run: ComputationRun) -> ComputationRun:
     return run
 
 
-def computation_run_all(*, actor: Any, area: Area, period: str) -> ComputationRun:
-    run = computation_start(actor=actor, area=area, period=period)
+def computation_run_all(
+    *, actor: Any, area: Area, period: str, as_of: dt.date | None = None
+) -> ComputationRun:
+    run = computation_start(actor=actor, area=area, period=period, as_of=as_of)
     while run.status not in (RunStatus.DONE, RunStatus.FAILED):
         run = computation_step(run=run)
     return run

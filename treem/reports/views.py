@@ -24,6 +24,7 @@ from treem.core.models import Agency, Area, AreaLevel
 from treem.reports import selectors, services
 from treem.reports.exports import report_docx, table_xlsx
 from treem.reports.forms import (
+    ComputeForm,
     IndicatorEditForm,
     IndicatorForm,
     NarrativeForm,
@@ -142,6 +143,7 @@ def _render_detail(
     ctx: dict[str, Any] = {
         "area": area,
         "period": p,
+        "compute_form": ComputeForm(),
         "report": report,
         "table": table,
         "can_edit": can_edit and not area.is_legacy,
@@ -399,12 +401,25 @@ def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
 @require_POST
 def compute_start(request: HttpRequest, period: str, key: str) -> HttpResponse:
     area = selectors.area_for_reports(user=request.user, key=key)
+    options = ComputeForm(request.POST)
     try:
-        run = services.computation_start(actor=request.user, area=area, period=period)
+        if not options.is_valid():
+            raise ValidationError(
+                [
+                    f"{options.fields[f].label}: {e}"
+                    for f, errs in options.errors.items()
+                    for e in errs
+                ]
+            )
+        run = services.computation_start(
+            actor=request.user, area=area, period=period, as_of=options.cleaned_data["as_of"]
+        )
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
         _messages_from(request, exc)
+        if request.headers.get("HX-Request"):  # the page again, with the message
+            return HttpResponse(headers={"HX-Redirect": _detail_url(area.key, period)})
         return redirect(_detail_url(area.key, period))
     if request.headers.get("HX-Request"):
         return render(request, "reports/_progress.html", {"run": run})
@@ -605,7 +620,14 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     table = selectors.indicator_table(user=request.user, area=report.area, period=report.period)
     units = selectors.unit_reports(user=request.user, area=report.area, period=report.period)
     progress = selectors.task_progress(user=request.user, area=report.area, period=report.period)
-    data = report_docx(report=report, table=table, units=units, progress=progress)
+    run = selectors.latest_run(user=request.user, area=report.area, period=report.period)
+    data = report_docx(
+        report=report,
+        table=table,
+        units=units,
+        progress=progress,
+        as_of=run.as_of if run is not None and run.status == RunStatus.DONE else None,
+    )
     response = HttpResponse(
         data,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
