@@ -63,6 +63,14 @@ RESULTS = (
     "Phối hợp với Trạm Y tế xã tiêm chủng đầy đủ cho trẻ dưới 1 tuổi; phối hợp nhà trường "
     "tổ chức dạy bơi an toàn cho học sinh tiểu học trong dịp hè."
 )
+# sent in May, the half-year's report tells the summer's swimming classes as planned
+RESULTS_BY_PERIOD = {
+    PERIOD: RESULTS.replace(
+        "phối hợp nhà trường tổ chức dạy bơi an toàn",
+        "phối hợp nhà trường lên kế hoạch dạy bơi an toàn",
+    ),
+    ANNUAL: RESULTS,
+}
 LIMITS = (
     "Một số thôn cập nhật biến động trẻ em chưa kịp thời; còn trẻ em chưa có số định danh "
     "cá nhân do đăng ký khai sinh muộn.\n"
@@ -208,7 +216,7 @@ def _submit(ctx: DemoContext, period: str) -> None:
             version=report.version,
             number=number,
             signer_name="Phạm Văn Quang",
-            narrative_results=RESULTS,
+            narrative_results=RESULTS_BY_PERIOD[period],
             narrative_limits=LIMITS,
             narrative_proposals=PROPOSALS,
         )
