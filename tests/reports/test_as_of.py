@@ -69,6 +69,9 @@ def test_the_officer_asks_for_the_day_on_the_report_page(
     res = officer.post(page + "tinh-so-lieu/", {"as_of": "ngày mai"}, follow=True)
     assert "Số liệu tính đến ngày:" in res.content.decode()
     assert ComputationRun.objects.count() == runs  # neither started a computation
+    # from the button's htmx request: the whole page again, with the message
+    res = officer.post(page + "tinh-so-lieu/", {"as_of": "ngày mai"}, HTTP_HX_REQUEST="true")
+    assert res.headers["HX-Redirect"] == page and ComputationRun.objects.count() == runs
 
 
 def test_the_word_report_says_the_day_its_figures_are_counted_to(

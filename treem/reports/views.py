@@ -308,6 +308,35 @@ def _manual_entries(
     return entries, errors
 
 
+def _manual_rows(
+    request: HttpRequest, boxes: list[tuple[Indicator, list[Any]]], *, posted: bool, refused: bool
+) -> list[tuple[Indicator, Any, list[tuple[str, list[Any], bool]]]]:
+    """The page's rows: (indicator, its total's box, [(disaggregation, its boxes, shown
+    open)]), each box as (box, field name, text shown, value the page was loaded with).
+    After a refusal of the typist's own making the page keeps its own "was", so that the
+    next save still meets what someone else saved since; after a conflict, theirs."""
+    rows = []
+    for ind, cells in boxes:
+        groups: dict[str, list[tuple[Any, str, str, str]]] = {}
+        for box in cells:
+            name = f"{ind.slug}:{box.key}"
+            was = request.POST.get(f"was:{name}", "") if refused else _plain(box.stored)
+            text = request.POST.get(f"v:{name}", "") if posted else _plain(box.stored)
+            groups.setdefault(box.dimension, []).append((box, name, text, was))
+        total = groups.pop("")[0]
+        rows.append(
+            (
+                ind,
+                total,
+                [
+                    (dim, shown, len(shown) <= 8 or any(t or w for _b, _n, t, w in shown))
+                    for dim, shown in groups.items()
+                ],
+            )
+        )
+    return rows
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
@@ -358,27 +387,7 @@ def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
                 else:
                     messages.info(request, _("Không có số liệu nào thay đổi."))
                 return redirect(_detail_url(area.key, p.code))
-    rows = []  # (indicator, its total's box, [(disaggregation, its boxes, shown open)])
-    for ind, cells in boxes:
-        groups: dict[str, list[tuple[Any, str, str, str]]] = {}
-        for box in cells:
-            name = f"{ind.slug}:{box.key}"
-            # the page's own "was" after a refusal for a reason of the typist's own: their
-            # next save still meets what someone else saved since; theirs after a conflict
-            was = request.POST.get(f"was:{name}", "") if status == 422 else _plain(box.stored)
-            text = request.POST.get(f"v:{name}", "") if posted else _plain(box.stored)
-            groups.setdefault(box.dimension, []).append((box, name, text, was))
-        total = groups.pop("")[0]
-        rows.append(
-            (
-                ind,
-                total,
-                [
-                    (dim, shown, len(shown) <= 8 or any(t or w for _b, _n, t, w in shown))
-                    for dim, shown in groups.items()
-                ],
-            )
-        )
+    rows = _manual_rows(request, boxes, posted=posted, refused=status == 422)
     return render(
         request,
         "reports/manual_values.html",
