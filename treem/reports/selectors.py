@@ -88,11 +88,14 @@ class ManualBox:
     dimension: str = ""  # the disaggregation's name, "" for the total
 
 
-def manual_boxes(*, area: Area, period: str) -> list[tuple[Indicator, list[ManualBox]]]:
+def manual_boxes(*, user: Any, area: Area, period: str) -> list[tuple[Indicator, list[ManualBox]]]:
     """The manual indicators a commune reports for `period`, each with a box for its
     total and one per category of each of its disaggregations, and the values stored
     (one query for the values)."""
     from treem.reports.labels import dimension_values
+
+    if not can_view(user, area):
+        raise Http404
 
     inds = [i for i in indicators().filter(formula=FormulaKind.MANUAL) if i.applies_to(period)]
     stored = {

@@ -353,7 +353,7 @@ def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
         and not area.is_legacy
     ):
         raise Http404
-    boxes = selectors.manual_boxes(area=area, period=p.code)
+    boxes = selectors.manual_boxes(user=user, area=area, period=p.code)
     locking = services.locking_report(area, p.code)
     posted = request.method == "POST" and locking is None
     errors: list[str] = []
@@ -370,7 +370,9 @@ def manual_values(request: HttpRequest, period: str, key: str) -> HttpResponse:
                 raise Http404 from exc
             except StaleVersion as exc:
                 errors, status = exc.messages, 409
-                boxes = selectors.manual_boxes(area=area, period=p.code)  # theirs, to go over
+                boxes = selectors.manual_boxes(
+                    user=user, area=area, period=p.code
+                )  # theirs, to go over
             except ValidationError as exc:
                 errors = exc.messages
             else:
