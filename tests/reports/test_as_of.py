@@ -58,7 +58,8 @@ def test_the_officer_asks_for_the_day_on_the_report_page(
     w = kids.world
     officer = client_for(w.officer)
     page = f"/bao-cao/ky/2026H1/{w.commune.key}/"
-    assert 'name="as_of"' in officer.get(page).content.decode()
+    form = officer.get(page).content.decode()
+    assert 'name="as_of"' in form and 'min="2026-01-01"' in form and 'max="2026-06-30"' in form
     res = officer.post(page + "tinh-so-lieu/", {"as_of": "2026-03-15"}, follow=True)
     assert "Đã tính xong số liệu." in res.content.decode()
     assert "số liệu tính đến ngày 15/03/2026" in res.content.decode()

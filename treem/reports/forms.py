@@ -171,3 +171,10 @@ class ComputeForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_("Để trống: tính đến hết kỳ báo cáo."),
     )
+
+    def __init__(self, *args: Any, period: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if period is not None:  # the browser's date picker offers the period's days
+            self.fields["as_of"].widget.attrs.update(
+                min=period.start.isoformat(), max=period.natural_end.isoformat()
+            )

@@ -143,7 +143,7 @@ def _render_detail(
     ctx: dict[str, Any] = {
         "area": area,
         "period": p,
-        "compute_form": ComputeForm(),
+        "compute_form": ComputeForm(period=p),
         "report": report,
         "table": table,
         "can_edit": can_edit and not area.is_legacy,
