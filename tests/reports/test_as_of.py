@@ -97,3 +97,22 @@ def test_the_word_report_says_the_day_its_figures_are_counted_to(
     assert "(Số liệu tính đến ngày 08/05/2026)" in text()
     services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
     assert "Số liệu tính đến ngày" not in text()  # to the period's end: nothing to say
+
+
+def test_the_excel_table_says_the_day_its_figures_are_counted_to(
+    kids: Kids,
+    cases,  # noqa: F811
+    client_for,
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    w = kids.world
+    services.computation_run_all(
+        actor=w.officer, area=w.commune, period="2026H1", as_of=dt.date(2026, 5, 8)
+    )
+    res = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/excel/")
+    sheet = load_workbook(io.BytesIO(res.content)).active
+    assert sheet["A2"].value == "(Số liệu tính đến ngày 08/05/2026)"
+    assert sheet["C3"].value == "Chỉ tiêu"  # the header row where it was

@@ -71,11 +71,7 @@ def report_docx(
     dx.add_heading(doc, _("I. KẾT QUẢ ĐẠT ĐƯỢC"))
     dx.add_heading(doc, _("1. Số liệu các chỉ tiêu thống kê"), level=2)
     if as_of is not None:  # the figures were counted before the period's end
-        dx.add_body(
-            doc,
-            _("(Số liệu tính đến ngày %(day)s)") % {"day": as_of.strftime("%d/%m/%Y")},
-            italic=True,
-        )
+        dx.add_body(doc, _as_of_text(as_of), italic=True)
     rows = []
     for i, row in enumerate(table, start=1):
         ind = row.indicator
@@ -146,8 +142,14 @@ def report_docx(
     return dx.to_bytes(doc)
 
 
-def table_xlsx(*, area: Any, period: Period, table: list[Any]) -> bytes:
-    """The indicator table with its breakdowns, one row per indicator and disaggregation."""
+def _as_of_text(day: Any) -> str:
+    return _("(Số liệu tính đến ngày %(day)s)") % {"day": day.strftime("%d/%m/%Y")}
+
+
+def table_xlsx(*, area: Any, period: Period, table: list[Any], as_of: Any = None) -> bytes:
+    """The indicator table with its breakdowns, one row per indicator and disaggregation;
+    under the title, the day the figures were counted to when it is before the period's
+    end."""
     wb = Workbook()
     ws = wb.active
     ws.title = period.code
@@ -158,7 +160,7 @@ def table_xlsx(*, area: Any, period: Period, table: list[Any]) -> bytes:
         ]
     )
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
+    ws.append([_as_of_text(as_of)] if as_of is not None else [])
     heads = [
         _("Mã chỉ tiêu"),
         _("Mã TT13"),

@@ -624,6 +624,13 @@ def unit_report(request: HttpRequest, period: str, agency_id: int) -> HttpRespon
 # -- exports -----------------------------------------------------------------------------
 
 
+def _values_as_of(request: HttpRequest, area: Area, period: str) -> Any:
+    """The day the figures were counted to, when the last computation stopped before the
+    period's end (None: to its end), for the exports to state."""
+    run = selectors.latest_run(user=request.user, area=area, period=period)
+    return run.as_of if run is not None and run.status == RunStatus.DONE else None
+
+
 @login_required
 @in_record_language
 def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
@@ -631,13 +638,12 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     table = selectors.indicator_table(user=request.user, area=report.area, period=report.period)
     units = selectors.unit_reports(user=request.user, area=report.area, period=report.period)
     progress = selectors.task_progress(user=request.user, area=report.area, period=report.period)
-    run = selectors.latest_run(user=request.user, area=report.area, period=report.period)
     data = report_docx(
         report=report,
         table=table,
         units=units,
         progress=progress,
-        as_of=run.as_of if run is not None and run.status == RunStatus.DONE else None,
+        as_of=_values_as_of(request, report.area, report.period),
     )
     response = HttpResponse(
         data,
@@ -655,7 +661,7 @@ def export_xlsx(request: HttpRequest, period: str, key: str) -> HttpResponse:
     area = selectors.area_for_reports(user=request.user, key=key)
     p = _period(period)
     table = selectors.indicator_table(user=request.user, area=area, period=p.code)
-    data = table_xlsx(area=area, period=p, table=table)
+    data = table_xlsx(area=area, period=p, table=table, as_of=_values_as_of(request, area, p.code))
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
