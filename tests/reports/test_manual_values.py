@@ -170,3 +170,31 @@ def test_a_communes_percentage_is_not_read_as_its_provinces(kids: Kids, client_f
     assert "62,5%" in drill  # the commune's own share, under its name
     commune = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/").content.decode()
     assert "62,5%" in commune.split('data-slug="swimming_taught_pct"', 1)[1].split("</tr>")[0]
+
+
+def test_the_page_reads_in_as_many_queries_for_one_indicator_as_for_four(
+    kids: Kids, client_for
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = kids.world
+    _swim(w)
+    officer = client_for(w.officer)
+    url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
+    officer.get(url)  # the session, the caches
+    with CaptureQueriesContext(connection) as one:
+        assert officer.get(url).status_code == 200
+    for n, dims in enumerate((["age_group"], ["ethnicity", "sex"], [])):
+        services.indicator_create(
+            actor=w.admin,
+            slug=f"manual_{n}",
+            name=f"Chỉ tiêu nhập tay {n}",
+            group="05",
+            unit="number",
+            disaggregations=dims,
+        )
+    with CaptureQueriesContext(connection) as four:
+        page = officer.get(url).content.decode()
+    assert page.count('name="v:manual_') == 1 + 4 + 1 + 54 + 2 + 1
+    assert len(four.captured_queries) <= len(one.captured_queries) + 1  # ethnicities, once
