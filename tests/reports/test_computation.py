@@ -631,7 +631,7 @@ def test_first_computation_meeting_a_value_stored_meanwhile_falls_back_to_the_me
         )
 
     entered = enter(population)
-    # and one of a small indicator, counted and written in one statement when alone
+    # and one of a case indicator (not in the shared children scan)
     cases_entered = enter(Indicator.objects.get(slug="abuse_cases"))
     checked: list[bool] = []
 

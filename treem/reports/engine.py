@@ -393,10 +393,11 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
     PostgreSQL: the counted rows into a temporary table (read only, so the scan may use
     parallel workers: see `_temporary`), then one statement: a DELETE of the
     stored computed rows whose key is no longer produced and an upsert that writes only
-    the values that changed, so a recomputation with few changes writes few rows. The
-    first computation of a small indicator (one not counted in the shared children scan:
-    cases, incidents) counts and writes in one INSERT … SELECT instead, without the
-    temporary table (its creation, filling and dropping cost injury deaths ~7 ms of ~40).
+    the values that changed, so a recomputation with few changes writes few rows. Even
+    a small indicator counts into the temporary table: counted and written in one
+    INSERT … SELECT, injury deaths saved ~4 ms of ~35 but abused children, whose counting
+    then ran without parallel workers, lost ~25 ms of ~175 (first computations, 6 runs
+    each, alternated).
     SQLite: DELETE, then INSERT … SELECT. Returns the number of rows inserted or changed.
     """
     select, params, ctes, cte_params = _counted_select(indicator, period, paths)
@@ -415,23 +416,11 @@ def write_computed(indicator: Indicator, period: Period, paths: list[str], skip:
             + _on_conflict_changed()
         )
         first = None
-        nothing_stored = _nothing_stored([indicator], period, paths)
-        if nothing_stored:
+        if _nothing_stored([indicator], period, paths):
             insert = _insert_head() + _select_values(f"SELECT * FROM {COUNTED}") + skip_sql
             first = (insert, [*head, *skip_params])
         with transaction.atomic(), connection.cursor() as cursor:
             _computation_settings(cursor)
-            if nothing_stored and not shares_scan(indicator):
-                # a small indicator (cases, incidents): counted and written in one
-                # statement, without the temporary table that lets a large scan run in
-                # parallel; a value stored meanwhile falls back to the merge below
-                direct = _insert_head() + _select_values(select) + skip_sql
-                try:
-                    with transaction.atomic():
-                        cursor.execute(direct, [*head, *params, *skip_params])
-                        return max(cursor.rowcount, 0)
-                except IntegrityError:
-                    first = None
             with _temporary(cursor, COUNTED, select, params):
                 rows = _execute_write(cursor, first, (sql, [*stored_params, *head, *skip_params]))
             return rows
