@@ -198,3 +198,24 @@ def test_the_page_reads_in_as_many_queries_for_one_indicator_as_for_four(
         page = officer.get(url).content.decode()
     assert page.count('name="v:manual_') == 1 + 4 + 1 + 54 + 2 + 1
     assert len(four.captured_queries) <= len(one.captured_queries) + 1  # ethnicities, once
+
+
+def test_each_box_shows_last_years_value_beside_it(kids: Kids, client_for) -> None:
+    w = kids.world
+    swim = _swim(w)
+    for key, value in (("", "42.8"), ("sex=female", "40")):
+        services.manual_value_set(
+            actor=w.officer,
+            indicator=swim,
+            period="2025H1",
+            area=w.commune,
+            value=Decimal(value),
+            disaggregation=key,
+        )
+    page = client_for(w.officer).get(f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/")
+    rows = page.content.decode().split("<tr>")
+    total = next(r for r in rows if 'name="v:swimming_taught_pct:"' in r)
+    girls = next(r for r in rows if 'name="v:swimming_taught_pct:sex=female"' in r)
+    boys = next(r for r in rows if 'name="v:swimming_taught_pct:sex=male"' in r)
+    assert "năm trước: 42,8%" in total and "năm trước: 40,0%" in girls
+    assert "năm trước" not in boys  # nothing entered for boys last year

@@ -86,6 +86,7 @@ class ManualBox:
     label: str  # "Tổng số", "Nữ"
     stored: Decimal | None  # the value stored now, None when missing
     dimension: str = ""  # the disaggregation's name, "" for the total
+    previous: Decimal | None = None  # the same period last year's, to compare with
 
 
 def manual_boxes(*, user: Any, area: Area, period: str) -> list[tuple[Indicator, list[ManualBox]]]:
@@ -98,20 +99,32 @@ def manual_boxes(*, user: Any, area: Area, period: str) -> list[tuple[Indicator,
         raise Http404
 
     inds = [i for i in indicators().filter(formula=FormulaKind.MANUAL) if i.applies_to(period)]
-    stored = {
-        (v.indicator_id, v.disaggregation): v.value
+    last_year = parse_period(period).same_period_last_year.code
+    stored: dict[tuple[str, int, str], Decimal] = {
+        (v.period, v.indicator_id, v.disaggregation): v.value
         for v in DataValue.objects.filter(
-            indicator__in=inds, period=period, area_level=area.level, area_path=area.path
+            indicator__in=inds,
+            period__in=[period, last_year],
+            area_level=area.level,
+            area_path=area.path,
         )
     }
     names = dict(Dimension.choices)
     result = []
     for ind in inds:
-        boxes = [ManualBox("", str(_("Tổng số")), stored.get((ind.pk, "")))]
+        cells = [("", str(_("Tổng số")), "")]
         for dim in ind.disaggregations:
-            for value, label in dimension_values(dim):
-                key = f"{dim}={value}"
-                boxes.append(ManualBox(key, label, stored.get((ind.pk, key)), str(names[dim])))
+            cells += [(f"{dim}={v}", label, str(names[dim])) for v, label in dimension_values(dim)]
+        boxes = [
+            ManualBox(
+                key,
+                label,
+                stored.get((period, ind.pk, key)),
+                dimension,
+                stored.get((last_year, ind.pk, key)),
+            )
+            for key, label, dimension in cells
+        ]
         result.append((ind, boxes))
     return result
 
