@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD
-from tests.reports.conftest import Kids, kids  # noqa: F401  (the registry fixture)
+from tests.reports.conftest import Kids, kids, swimming_indicator  # noqa: F401  (kids: the fixture)
 from treem.registry.models import Child
 from treem.reports import services
 from treem.reports.models import DataValue, Report, ReportStatus
@@ -162,14 +162,7 @@ def test_two_tabs_entering_manual_values_overwrite_nothing_unknowingly(
     listed, what was typed kept; its officer keeps the first's share and saves: both
     values stand. A box the second page did not change never conflicts."""
     w = kids.world
-    services.indicator_create(
-        actor=w.admin,
-        slug="swimming_taught_pct",
-        name="Tỷ lệ trẻ em được dạy bơi",
-        group="05",
-        unit="percent",
-        disaggregations=["sex"],
-    )
+    swimming_indicator(w)
     report = f"{live_server.url}/bao-cao/ky/{PERIOD}/{w.commune.key}/"
     log_in(page, live_server, "canbo", PASSWORD)
     page.goto(report)

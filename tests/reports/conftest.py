@@ -56,6 +56,23 @@ def circumstance(
     )
 
 
+def swimming_indicator(
+    world: World, *, name: str = "Tỷ lệ trẻ em được dạy bơi", dims: tuple[str, ...] = ("sex",)
+) -> Any:
+    """The manual indicator an administrator adds (the issue's example): the share of
+    children taught to swim, by sex."""
+    from treem.reports import services
+
+    return services.indicator_create(
+        actor=world.admin,
+        slug="swimming_taught_pct",
+        name=name,
+        group="05",
+        unit="percent",
+        disaggregations=list(dims),
+    )
+
+
 def support(child: Child, day: dt.date, kind: str = "gift") -> Support:
     return Support.objects.create(child=child, kind=kind, date=day, source="state_budget")
 

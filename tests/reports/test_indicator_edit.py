@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.reports.conftest import Kids
+from tests.reports.conftest import Kids, swimming_indicator
 from treem.core.models import AuditLog
 from treem.reports import services
 from treem.reports.models import DataValue, Indicator
@@ -16,14 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _swim(w) -> Indicator:
-    return services.indicator_create(
-        actor=w.admin,
-        slug="swimming_taught_pct",
-        name="Tỷ lệ trẻ em đươc dạy bơi",  # the typo the administrator comes back to fix
-        group="05",
-        unit="percent",
-        disaggregations=["sex", "age_group"],
-    )
+    # with the typo the administrator comes back to fix
+    return swimming_indicator(w, name="Tỷ lệ trẻ em đươc dạy bơi", dims=("sex", "age_group"))
 
 
 def _update(w, ind: Indicator, **changes) -> Indicator:

@@ -8,22 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.reports.conftest import Kids
+from tests.reports.conftest import Kids, swimming_indicator
 from treem.reports import services
 from treem.reports.models import DataValue, Indicator, ReportStatus
 
 pytestmark = pytest.mark.django_db
-
-
-def _swim(w) -> Indicator:
-    return services.indicator_create(
-        actor=w.admin,
-        slug="swimming_taught_pct",
-        name="Tỷ lệ trẻ em được dạy bơi",
-        group="05",
-        unit="percent",
-        disaggregations=["sex"],
-    )
 
 
 def _boxes(page: str) -> dict[str, tuple[str, str]]:
@@ -43,7 +32,7 @@ def _stored(swim: Indicator, w) -> dict[str, Decimal]:
 
 def test_the_officer_enters_the_total_and_each_category(kids: Kids, client_for) -> None:
     w = kids.world
-    swim = _swim(w)
+    swim = swimming_indicator(w)
     officer = client_for(w.officer)
     report = f"/bao-cao/ky/2026H1/{w.commune.key}/"
     url = report + "nhap-so-lieu/"
@@ -82,7 +71,7 @@ def test_the_officer_enters_the_total_and_each_category(kids: Kids, client_for) 
 
 def test_a_refused_box_saves_nothing_and_keeps_what_was_typed(kids: Kids, client_for) -> None:
     w = kids.world
-    swim = _swim(w)
+    swim = swimming_indicator(w)
     url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
     res = client_for(w.officer).post(
         url,
@@ -105,7 +94,7 @@ def test_a_value_saved_meanwhile_is_not_overwritten_unknowingly(kids: Kids, clie
     of 60 from the page she loaded before is refused, lists the leader's 50 and keeps her
     60 in the box; her next save, made knowingly, goes over it."""
     w = kids.world
-    swim = _swim(w)
+    swim = swimming_indicator(w)
     url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
     officer = client_for(w.officer)
     loaded = _boxes(officer.get(url).content.decode())
@@ -132,7 +121,7 @@ def test_a_value_saved_meanwhile_is_not_overwritten_unknowingly(kids: Kids, clie
 
 def test_no_value_is_entered_once_the_report_has_gone_up(kids: Kids, client_for) -> None:
     w = kids.world
-    swim = _swim(w)
+    swim = swimming_indicator(w)
     services.computation_run_all(actor=w.officer, area=w.commune, period="2026H1")
     report = services.report_create(actor=w.officer, area=w.commune, period="2026H1")
     report.status = ReportStatus.SUBMITTED
@@ -152,7 +141,7 @@ def test_a_communes_percentage_is_not_read_as_its_provinces(kids: Kids, client_f
     showed that 62,5% as the province's. A percentage typed by a commune has no sum (no
     numerator, no denominator): the province reads "–" and each commune's share below."""
     w = kids.world
-    swim = _swim(w)
+    swim = swimming_indicator(w)
     services.manual_values_save(
         actor=w.officer,
         area=w.commune,
@@ -179,7 +168,7 @@ def test_the_page_reads_in_as_many_queries_for_one_indicator_as_for_four(
     from django.test.utils import CaptureQueriesContext
 
     w = kids.world
-    _swim(w)
+    swimming_indicator(w)
     officer = client_for(w.officer)
     url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
     officer.get(url)  # the session, the caches
@@ -202,7 +191,7 @@ def test_the_page_reads_in_as_many_queries_for_one_indicator_as_for_four(
 
 def test_each_box_shows_last_years_value_beside_it(kids: Kids, client_for) -> None:
     w = kids.world
-    swim = _swim(w)
+    swim = swimming_indicator(w)
     for key, value in (("", "42.8"), ("sex=female", "40")):
         services.manual_value_set(
             actor=w.officer,

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from docx import Document
 
-from tests.reports.conftest import Kids
+from tests.reports.conftest import Kids, swimming_indicator
 from treem.core.models import AuditLog
 from treem.reports import services
 from treem.reports.models import DataValue, Indicator, Report, ReportStatus, UnitReport
@@ -76,14 +76,7 @@ def test_full_workflow_through_the_pages(kids: Kids, client_for) -> None:
         indicator__slug="child_population", period="2026H1", area=w.commune, disaggregation=""
     ).value
     assert after == before
-    swim = services.indicator_create(
-        actor=w.admin,
-        slug="swimming_taught_pct",
-        name="Tỷ lệ trẻ em được dạy bơi",
-        group="05",
-        unit="percent",
-        disaggregations=["sex"],
-    )
+    swim = swimming_indicator(w)
     with pytest.raises(ValidationError, match="đã được duyệt"):
         services.manual_value_set(
             actor=w.officer, indicator=swim, period="2026H1", area=w.commune, value=50
@@ -144,14 +137,7 @@ def test_stale_version_is_refused(kids: Kids) -> None:
 
 def test_manual_indicator_zero_is_distinct_from_missing(kids: Kids, client_for) -> None:
     w = kids.world
-    swim = services.indicator_create(
-        actor=w.admin,
-        slug="swimming_taught_pct",
-        name="Tỷ lệ trẻ em được dạy bơi",
-        group="05",
-        unit="percent",
-        disaggregations=["sex"],
-    )
+    swim = swimming_indicator(w)
     services.report_create(actor=w.officer, area=w.commune, period="2026H1")
     client = client_for(w.officer)
     url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
