@@ -208,3 +208,26 @@ def test_each_box_shows_last_years_value_beside_it(kids: Kids, client_for) -> No
     boys = next(r for r in rows if 'name="v:swimming_taught_pct:sex=male"' in r)
     assert "năm trước: 42,8%" in total and "năm trước: 40,0%" in girls
     assert "năm trước" not in boys  # nothing entered for boys last year
+
+
+def test_the_log_names_a_value_as_an_officer_reads_it(kids: Kids) -> None:
+    """The audit log named an entered value "swimming_taught_pct 2026H1 13891 [sex=female]"."""
+    from treem.core.models import AuditLog
+
+    w = kids.world
+    swim = swimming_indicator(w)
+    services.manual_values_save(
+        actor=w.officer,
+        area=w.commune,
+        period="2026H1",
+        entries=[services.ManualEntry(swim, "sex=female", "Nữ", None, Decimal("45.5"))],
+    )
+    name = f"Tỷ lệ trẻ em được dạy bơi · 6 tháng đầu năm 2026 · {w.commune.full_name} · Nữ"
+    assert AuditLog.objects.get(action="datavalue.set").object_repr == name
+    services.manual_values_save(  # cleared: missing again, and logged by the same name
+        actor=w.officer,
+        area=w.commune,
+        period="2026H1",
+        entries=[services.ManualEntry(swim, "sex=female", "Nữ", Decimal("45.5"), None)],
+    )
+    assert AuditLog.objects.get(action="datavalue.clear").object_repr == name

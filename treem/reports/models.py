@@ -192,7 +192,15 @@ class DataValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.slug} {self.period} {self.area.key} [{self.disaggregation}]"
+        """As the audit log names it: "Tỷ lệ trẻ em … · Năm 2026 · Xã Nghĩa Hưng · Nữ"."""
+        from treem.reports.labels import key_label
+        from treem.reports.periods import parse_period
+
+        parts = [self.indicator.display_name(), parse_period(self.period).label]
+        parts.append(self.area.full_name)
+        if self.disaggregation:
+            parts.append(key_label(self.disaggregation))
+        return " · ".join(parts)
 
 
 class RunStatus(models.TextChoices):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treem.core.access import Cap, has_capability, is_system_admin
-from treem.core.audit import audit, diff, snapshot
+from treem.core.audit import audit, diff, logged_name, snapshot
 from treem.core.errors import StaleVersion
 from treem.core.i18n import record_language
 from treem.core.models import Agency, Area, AreaLevel
@@ -396,8 +396,16 @@ def manual_value_set(
     before = snapshot(existing) if existing else None
     if value is None:
         if existing is not None:
+            name = logged_name(existing)  # the value's, as the log names a value set
             existing.delete()  # an aggregate, not personal data: clearing means "missing"
-            audit(actor=actor, action="datavalue.clear", obj=indicator, area=area, before=before)
+            audit(
+                actor=actor,
+                action="datavalue.clear",
+                obj=indicator,
+                area=area,
+                before=before,
+                repr_=name,
+            )
         return None
     dv, _created = DataValue.objects.update_or_create(
         **key,
@@ -416,7 +424,6 @@ def manual_value_set(
         area=area,
         before=before,
         after=snapshot(dv),
-        repr_=f"{indicator.slug} {p.code} {area.key} [{disaggregation}]",
     )
     return dv
 
