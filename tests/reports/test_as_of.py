@@ -33,6 +33,11 @@ def test_a_computation_counts_as_of_the_day_asked(kids: Kids, cases, client_for)
         actor=w.officer, area=w.commune, period="2026H1", as_of=dt.date(2026, 3, 15)
     )
     assert run.as_of == dt.date(2026, 3, 15)
+    from treem.core.models import AuditLog
+
+    logged = AuditLog.objects.filter(action="reports.compute").latest("id")
+    assert logged.object_repr == f"{w.commune.full_name} · 6 tháng đầu năm 2026"
+    assert logged.after["as_of"] == "2026-03-15"
     assert _total("abuse_cases", w.commune) == 3  # the case of 31/3 came after
     # injured on 1/2 counts; on 1/5 and 1/6 not yet; the death of 30/6 not yet
     assert (_total("injured_children", w.commune), _total("injury_deaths", w.commune)) == (1, 0)

@@ -466,6 +466,12 @@ def compute_indicators(
         return write_computed_many(indicators, period, data_paths(area), skip_paths or [])
 
 
+def _run_name(area: Area, p: Period) -> str:
+    """How the log names a computation: "Xã Nghĩa Hưng · Năm 2026" (in Vietnamese)."""
+    with record_language():
+        return f"{area.full_name} · {p.label}"
+
+
 @transaction.atomic
 def computation_start(
     *, actor: Any, area: Area, period: str, as_of: dt.date | None = None
@@ -510,7 +516,7 @@ def computation_start(
             "steps": steps,
             "as_of": run.as_of.isoformat() if run.as_of else None,
         },
-        repr_=f"{area.full_name} {p.code}",
+        repr_=_run_name(area, p),
     )
     return run
 
