@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from tests.reports.conftest import Kids
 from tests.reports.test_computation import cases  # noqa: F401  (the cases fixture)
+from treem.core.models import AuditLog
 from treem.reports import services
 from treem.reports.models import ComputationRun, DataValue
 
@@ -33,8 +34,6 @@ def test_a_computation_counts_as_of_the_day_asked(kids: Kids, cases, client_for)
         actor=w.officer, area=w.commune, period="2026H1", as_of=dt.date(2026, 3, 15)
     )
     assert run.as_of == dt.date(2026, 3, 15)
-    from treem.core.models import AuditLog
-
     logged = AuditLog.objects.filter(action="reports.compute").latest("id")
     assert logged.object_repr == f"{w.commune.full_name} · 6 tháng đầu năm 2026"
     assert logged.after["as_of"] == "2026-03-15"
