@@ -22,6 +22,16 @@ def _boxes(page: str) -> dict[str, tuple[str, str]]:
     return {k: (v, was[k]) for k, v in shown.items()}
 
 
+def _save(w, swim: Indicator, key: str, label: str, was, value) -> int:
+    """The officer's save of one box of the 2026H1 page, as the page sends it."""
+    return services.manual_values_save(
+        actor=w.officer,
+        area=w.commune,
+        period="2026H1",
+        entries=[services.ManualEntry(swim, key, label, was, value)],
+    )
+
+
 def _stored(swim: Indicator, w) -> dict[str, Decimal]:
     return dict(
         DataValue.objects.filter(indicator=swim, area=w.commune, period="2026H1").values_list(
@@ -98,12 +108,7 @@ def test_a_value_saved_meanwhile_is_not_overwritten_unknowingly(kids: Kids, clie
     url = f"/bao-cao/ky/2026H1/{w.commune.key}/nhap-so-lieu/"
     officer = client_for(w.officer)
     loaded = _boxes(officer.get(url).content.decode())
-    services.manual_values_save(
-        actor=w.officer,
-        area=w.commune,
-        period="2026H1",
-        entries=[services.ManualEntry(swim, "", "Tổng số", None, Decimal(50))],
-    )
+    _save(w, swim, "", "Tổng số", None, Decimal(50))
     mine = {"v:" + k: v for k, (v, _was) in loaded.items()}
     mine |= {"was:" + k: was for k, (_v, was) in loaded.items()}
     mine |= {"v:swimming_taught_pct:": "60", "v:swimming_taught_pct:sex=male": "58"}
@@ -142,12 +147,7 @@ def test_a_communes_percentage_is_not_read_as_its_provinces(kids: Kids, client_f
     numerator, no denominator): the province reads "–" and each commune's share below."""
     w = kids.world
     swim = swimming_indicator(w)
-    services.manual_values_save(
-        actor=w.officer,
-        area=w.commune,
-        period="2026H1",
-        entries=[services.ManualEntry(swim, "", "Tổng số", None, Decimal("62.5"))],
-    )
+    _save(w, swim, "", "Tổng số", None, Decimal("62.5"))
     province = client_for(w.province_officer)
     table = province.get(f"/bao-cao/ky/2026H1/{w.province.key}/").content.decode()
     row = table.split('data-slug="swimming_taught_pct"', 1)[1].split("</tr>", 1)[0]
@@ -216,18 +216,9 @@ def test_the_log_names_a_value_as_an_officer_reads_it(kids: Kids) -> None:
 
     w = kids.world
     swim = swimming_indicator(w)
-    services.manual_values_save(
-        actor=w.officer,
-        area=w.commune,
-        period="2026H1",
-        entries=[services.ManualEntry(swim, "sex=female", "Nữ", None, Decimal("45.5"))],
-    )
+    _save(w, swim, "sex=female", "Nữ", None, Decimal("45.5"))
     name = f"Tỷ lệ trẻ em được dạy bơi · 6 tháng đầu năm 2026 · {w.commune.full_name} · Nữ"
     assert AuditLog.objects.get(action="datavalue.set").object_repr == name
-    services.manual_values_save(  # cleared: missing again, and logged by the same name
-        actor=w.officer,
-        area=w.commune,
-        period="2026H1",
-        entries=[services.ManualEntry(swim, "sex=female", "Nữ", Decimal("45.5"), None)],
-    )
+    # cleared: missing again, and logged by the same name
+    _save(w, swim, "sex=female", "Nữ", Decimal("45.5"), None)
     assert AuditLog.objects.get(action="datavalue.clear").object_repr == name
