@@ -89,3 +89,17 @@ def demo_context(world: Any, users: dict[str, Any], seed: int = 1) -> Any:
         agencies={},
         rng=random.Random(seed),
     )
+
+
+def make_plan(area: Area, *, status: str = "issued", archived: bool = False) -> Any:
+    """The area's 2026 plan for child work, as the officer keeps it (issued by default)."""
+    from treem.plans.models import Plan
+
+    return Plan.objects.create(
+        area=area,
+        province_code=area.province_code,
+        year=2026,
+        title="Kế hoạch công tác trẻ em năm 2026",
+        status=status,
+        is_archived=archived,
+    )

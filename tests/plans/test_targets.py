@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import World
+from tests.factories import make_plan
 from treem.plans import services
-from treem.plans.models import Plan, PlanStatus, PlanTarget
+from treem.plans.models import PlanTarget
 from treem.plans.selectors import lower_is_better
 
 # (the target as plans write it, its value, whether it is met at or below the value)
@@ -52,13 +53,7 @@ def test_a_vaccination_rate_under_its_target_reads_not_met_on_the_plan_page(
 ) -> None:
     """96.5% against "98% trẻ em dưới 1 tuổi …" is not met (it read "đạt": the age
     "dưới 1 tuổi" was taken for a ceiling); 11.8% against "xuống dưới 11%" is not met."""
-    plan = Plan.objects.create(
-        area=world.commune,
-        province_code=world.commune.province_code,
-        year=2026,
-        title="Kế hoạch công tác trẻ em năm 2026",
-        status=PlanStatus.ISSUED,
-    )
+    plan = make_plan(world.commune)
     rows = [
         ("98% trẻ em dưới 1 tuổi được tiêm chủng đầy đủ", "98", "96.5"),
         ("Giảm tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng xuống dưới 11%", "11", "11.8"),

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import World
-from tests.factories import demo_context
+from tests.factories import demo_context, make_plan
 from treem.reports import demo, selectors
 from treem.reports.models import Report, ReportStatus
 
@@ -111,13 +111,11 @@ def test_the_demo_reports_a_manual_indicator_beside_its_plan_target(
     last year's and the plan's target."""
     from decimal import Decimal
 
-    from treem.plans.models import Plan, PlanStatus, PlanTarget
+    from treem.plans.models import PlanTarget
     from treem.reports.models import DataValue, Indicator
 
     monkeypatch.setattr(selectors, "today", lambda: dt.date(2026, 12, 6))
-    plan = Plan.objects.create(
-        area=world.commune, year=2026, title="Kế hoạch 2026", status=PlanStatus.ISSUED
-    )
+    plan = make_plan(world.commune)
     PlanTarget.objects.create(
         plan=plan,
         text="60% trẻ em từ 6 đến 16 tuổi được học bơi",

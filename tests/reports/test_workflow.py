@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from docx import Document
 
+from tests.factories import make_plan
 from tests.reports.conftest import Kids, swimming_indicator
 from treem.core.models import AuditLog
 from treem.reports import services
@@ -251,16 +252,10 @@ def test_a_plan_target_linked_to_an_indicator_stands_beside_its_value(
     report page, the .docx and the xlsx show 100% in the plan-target column."""
     from openpyxl import load_workbook
 
-    from treem.plans.models import Plan, PlanStatus, PlanTarget
+    from treem.plans.models import PlanTarget
 
     w = kids.world
-    plan = Plan.objects.create(
-        area=w.commune,
-        province_code=w.commune.province_code,
-        year=2026,
-        title="Kế hoạch công tác trẻ em năm 2026",
-        status=PlanStatus.ISSUED,
-    )
+    plan = make_plan(w.commune)
     PlanTarget.objects.create(
         plan=plan,
         text="100% trẻ em có hoàn cảnh đặc biệt được hỗ trợ",
@@ -325,19 +320,12 @@ def test_unit_focal_point_reaches_its_part_from_the_menu_and_dashboard(
 def test_the_target_shown_is_the_current_plans_not_an_archived_ones(kids: Kids, client_for) -> None:
     """The commune replaced its 2026 plan (the first archived): the report shows the
     target of the plan it works to, not the one it replaced, nor a draft beside it."""
-    from treem.plans.models import Plan, PlanStatus, PlanTarget
+    from treem.plans.models import PlanStatus, PlanTarget
 
     w = kids.world
 
     def plan(status: str, value: str, *, archived: bool = False) -> None:
-        made = Plan.objects.create(
-            area=w.commune,
-            province_code=w.commune.province_code,
-            year=2026,
-            title="Kế hoạch công tác trẻ em năm 2026",
-            status=status,
-            is_archived=archived,
-        )
+        made = make_plan(w.commune, status=status, archived=archived)
         PlanTarget.objects.create(
             plan=made,
             text=f"{value}% trẻ em có hoàn cảnh đặc biệt được hỗ trợ",
